@@ -1,0 +1,22 @@
+//! fastboto's core: everything needed to turn boto3-style keyword arguments
+//! into a signed S3 request and its response into boto3-style results,
+//! without any knowledge of Python. The binding layer lives in `python/`
+//! behind the `python` feature.
+
+pub mod checksum;
+pub mod client;
+pub mod config_file;
+pub mod credentials;
+pub mod endpoint;
+pub mod error;
+pub mod model;
+pub mod ops;
+pub mod protocol;
+pub mod response;
+pub mod signing;
+pub mod transport;
+
+#[cfg(feature = "python")]
+mod python;
+
+pub use error::{Error, Result};
