@@ -1,1 +1,338 @@
-//! (being written)
+//! The core client: turns an operation and user input into signed HTTP
+//! requests, sends them with botocore's retry behaviour, and parses the
+//! result. Knows nothing of Python; the binding drives it.
+
+use std::time::{Duration, SystemTime};
+
+use crate::checksum::{self, Algorithm};
+use crate::credentials::Credentials;
+use crate::endpoint::{self, ClientEndpointConfig};
+use crate::error::{Error, Result};
+use crate::model::{validate::validate, Input, InputKind, Operation, Value};
+use crate::protocol::{parse, serialize, HttpRequest};
+use crate::response::Document;
+use crate::signing::{self, SigningScope};
+use crate::transport::{Transport, TransportOptions};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignatureVersion {
+    /// SigV4 (`s3v4`), botocore's default for S3.
+    V4,
+    /// botocore's HmacV1Auth (`signature_version="s3"`).
+    HmacV1,
+    /// `botocore.UNSIGNED`: anonymous requests.
+    Unsigned,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RetryMode {
+    Legacy,
+    Standard,
+    Adaptive,
+}
+
+/// Everything a client needs, already resolved from arguments, `Config`,
+/// environment and config files.
+#[derive(Debug, Clone)]
+pub struct ClientOptions {
+    pub region: String,
+    pub endpoint: ClientEndpointConfig,
+    pub credentials: Option<Credentials>,
+    pub signature_version: SignatureVersion,
+    /// Send Content-MD5 and no flexible checksum, as botocore < 1.36 did.
+    pub legacy_content_md5: bool,
+    /// `use_ssl=False`: plain http for resolved AWS endpoints.
+    pub use_ssl: bool,
+    pub user_agent: String,
+    pub transport: TransportOptions,
+    pub retry_mode: RetryMode,
+    /// Total attempts, first one included.
+    pub max_attempts: u32,
+}
+
+/// A validated, serialized request that still needs a signature (each
+/// attempt is signed afresh).
+#[derive(Debug, Clone)]
+pub struct PreparedCall {
+    pub operation: &'static Operation,
+    pub request: HttpRequest,
+    pub scope: SigningScope,
+}
+
+pub struct Client {
+    pub options: ClientOptions,
+    transport: Transport,
+}
+
+/// botocore's `validate_bucket_name` handler, run before the full
+/// validation and reported on its own, as botocore does.
+const VALID_S3_ARN: &str = r"^arn:(aws).*:(s3|s3-object-lambda):[a-z\-0-9]*:[0-9]{12}:accesspoint[/:][a-zA-Z0-9\-.]{1,63}$|^arn:(aws).*:s3-outposts:[a-z\-0-9]+:[0-9]{12}:outpost[/:][a-zA-Z0-9\-]{1,63}[/:]accesspoint[/:][a-zA-Z0-9\-]{1,63}$";
+const VALID_BUCKET: &str = r"^[a-zA-Z0-9.\-_]{1,255}$";
+
+fn python_search(pattern: &regex_lite::Regex, text: &str) -> bool {
+    // Python's `$` also matches just before a final newline.
+    pattern.is_match(text) || text.strip_suffix('\n').is_some_and(|t| pattern.is_match(t))
+}
+
+fn check_bucket_name(bucket: &str) -> Result<()> {
+    use std::sync::OnceLock;
+    static PATTERNS: OnceLock<(regex_lite::Regex, regex_lite::Regex)> = OnceLock::new();
+    let (valid_bucket, valid_arn) = PATTERNS.get_or_init(|| {
+        (
+            regex_lite::Regex::new(VALID_BUCKET).expect("static regex"),
+            regex_lite::Regex::new(VALID_S3_ARN).expect("static regex"),
+        )
+    });
+    if python_search(valid_bucket, bucket) || python_search(valid_arn, bucket) {
+        return Ok(());
+    }
+    Err(Error::ParamValidation(format!(
+        "Invalid bucket name \"{bucket}\": Bucket name must match the regex \"{VALID_BUCKET}\" \
+         or be an ARN matching the regex \"{VALID_S3_ARN}\""
+    )))
+}
+
+/// botocore's `_urljoin` for a request URI whose path is empty after the
+/// bucket was removed (`?policy`, `?acl`).
+fn join_url(endpoint_url: &str, path_and_query: &str) -> String {
+    let after_scheme = endpoint_url.find("://").map(|i| i + 3).unwrap_or(0);
+    let has_path = endpoint_url[after_scheme..].contains('/');
+    let mut url = endpoint_url.to_string();
+    if !has_path {
+        url.push('/');
+    }
+    url.push_str(path_and_query);
+    url
+}
+
+fn invocation_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+impl Client {
+    pub fn new(options: ClientOptions) -> Client {
+        let transport = Transport::new(options.transport.clone());
+        Client { options, transport }
+    }
+
+    pub fn close(&self) {
+        self.transport.close();
+    }
+
+    /// Validation, endpoint resolution and serialization: everything that
+    /// reads user input. No network.
+    pub fn prepare<I: Input>(&self, op: &'static Operation, params: &I) -> Result<PreparedCall> {
+        let mut bucket: Option<String> = None;
+        let mut bucket_is_str = true;
+        if params.kind() == InputKind::Dict {
+            for (key, is_str, value) in params.dict_items() {
+                if is_str && key == "Bucket" {
+                    match value.as_text() {
+                        Some(text) if value.kind() == InputKind::Str => {
+                            check_bucket_name(&text)?;
+                            bucket = Some(text.into_owned());
+                        }
+                        _ => bucket_is_str = false,
+                    }
+                }
+            }
+        }
+        // A non-string Bucket is a TypeError deep in botocore; we report it
+        // with the rest of the validation problems instead.
+        let validated = if bucket_is_str {
+            None
+        } else {
+            Some(validate(op.input, params).map_err(|e| Error::ParamValidation(e.join("\n")))?)
+        };
+        let resolved = self.resolve_endpoint(op, bucket.as_deref())?;
+        let input = match validated {
+            Some(v) => v,
+            None => validate(op.input, params).map_err(|e| Error::ParamValidation(e.join("\n")))?,
+        };
+        let serialized = serialize::serialize(op, &input);
+        let mut headers = serialized.headers;
+        for (name, values) in &resolved.headers {
+            headers.push((name.clone(), values.join(",")));
+        }
+        self.add_checksum_headers(op, &input, &serialized.body, &mut headers)?;
+        let scope = match resolved.auth_schemes.first() {
+            Some(auth) => SigningScope {
+                region: auth.signing_region.clone().unwrap_or_else(|| self.options.region.clone()),
+                service: auth.signing_name.clone(),
+            },
+            None => SigningScope { region: self.options.region.clone(), service: "s3".into() },
+        };
+        Ok(PreparedCall {
+            operation: op,
+            request: HttpRequest {
+                method: serialized.method,
+                url: join_url(&resolved.url, &serialized.path_and_query),
+                headers,
+                body: serialized.body,
+            },
+            scope,
+        })
+    }
+
+    fn resolve_endpoint(
+        &self,
+        op: &'static Operation,
+        bucket: Option<&str>,
+    ) -> Result<endpoint::ResolvedEndpoint> {
+        let params =
+            endpoint::params_for_bucket_operation(&self.options.endpoint, op.name, bucket.unwrap_or(""));
+        let params = endpoint::EndpointParams {
+            bucket: bucket.map(str::to_string),
+            ..params
+        };
+        let mut resolved = endpoint::resolve(&params)?;
+        if !self.options.use_ssl {
+            if let Some(rest) = resolved.url.strip_prefix("https://") {
+                resolved.url = format!("http://{rest}");
+            }
+        }
+        Ok(resolved)
+    }
+
+    /// botocore ≥ 1.36's flexible checksums: the requested algorithm, or
+    /// CRC32 when the operation requires a checksum.
+    fn add_checksum_headers(
+        &self,
+        op: &Operation,
+        input: &Value,
+        body: &[u8],
+        headers: &mut Vec<(String, String)>,
+    ) -> Result<()> {
+        let requested = op
+            .request_algorithm_member
+            .and_then(|member| input.member(op.input, member))
+            .and_then(Value::as_str);
+        let algorithm = match requested {
+            Some(name) => Some(Algorithm::from_name(name).ok_or_else(|| Error::FlexibleChecksum {
+                error_msg: format!("Unsupported checksum algorithm: {}", name.to_lowercase()),
+            })?),
+            None if op.request_checksum_required && self.options.legacy_content_md5 => {
+                if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("Content-MD5")) {
+                    headers.push(("Content-MD5".into(), checksum::content_md5(body)));
+                }
+                None
+            }
+            None if op.request_checksum_required => {
+                headers.push(("x-amz-sdk-checksum-algorithm".into(), "CRC32".into()));
+                Some(Algorithm::Crc32)
+            }
+            None => None,
+        };
+        if let Some(algorithm) = algorithm {
+            headers.push((algorithm.header_name().into(), algorithm.checksum_b64(body)));
+        }
+        Ok(())
+    }
+
+    /// Signs one attempt of a prepared call.
+    pub fn sign(&self, call: &PreparedCall, attempt: u32, time: SystemTime) -> Result<HttpRequest> {
+        let mut request = call.request.clone();
+        match self.options.signature_version {
+            SignatureVersion::Unsigned => {}
+            SignatureVersion::HmacV1 => {
+                return Err(Error::Internal(
+                    "signature_version='s3' (HmacV1) is not implemented yet".into(),
+                ))
+            }
+            SignatureVersion::V4 => {
+                let credentials = self.options.credentials.as_ref().ok_or(Error::NoCredentials)?;
+                signing::sign_v4(&mut request, credentials, &call.scope, time)?;
+            }
+        }
+        request.headers.push(("User-Agent".into(), self.options.user_agent.clone()));
+        request.headers.push(("amz-sdk-invocation-id".into(), invocation_id()));
+        let attempt_header = match self.options.retry_mode {
+            RetryMode::Legacy => format!("attempt={attempt}"),
+            _ => format!("attempt={attempt}; max={}", self.options.max_attempts),
+        };
+        request.headers.push(("amz-sdk-request".into(), attempt_header));
+        Ok(request)
+    }
+
+    /// Sends a prepared call, retrying as botocore's retry mode would.
+    pub async fn execute(&self, call: &PreparedCall) -> Result<Document> {
+        let max_attempts = self.options.max_attempts.max(1);
+        let mut attempt = 1;
+        loop {
+            let request = self.sign(call, attempt, SystemTime::now())?;
+            let mut outcome = match self.transport.send(&request).await {
+                Ok(response) => parse::parse_response(call.operation, &response, attempt - 1),
+                Err(e) => Err(e),
+            };
+            if !is_retryable(&outcome) {
+                return outcome;
+            }
+            if attempt >= max_attempts {
+                if let Err(Error::Service(e)) = &mut outcome {
+                    e.metadata.max_attempts_reached = true;
+                }
+                return outcome;
+            }
+            tokio::time::sleep(backoff(attempt)).await;
+            attempt += 1;
+        }
+    }
+}
+
+/// botocore's legacy retry conditions for S3 (`_retry.json`): socket
+/// errors, 500/502/503/504/509, 429 and throttling codes, RequestTimeout.
+fn is_retryable(outcome: &Result<Document>) -> bool {
+    match outcome {
+        Ok(_) => false,
+        Err(Error::EndpointConnection { .. })
+        | Err(Error::ConnectionClosed { .. })
+        | Err(Error::ReadTimeout { .. })
+        | Err(Error::ConnectTimeout { .. }) => true,
+        Err(Error::Service(e)) => {
+            let code = e.code();
+            matches!(e.metadata.http_status_code, 500 | 502 | 503 | 504 | 509 | 429)
+                || matches!(
+                    code.as_str(),
+                    "Throttling"
+                        | "ThrottlingException"
+                        | "ThrottledException"
+                        | "RequestThrottledException"
+                        | "ProvisionedThroughputExceededException"
+                        | "RequestTimeout"
+                )
+        }
+        Err(_) => false,
+    }
+}
+
+/// botocore's legacy exponential backoff: `rand() * 2 ** (attempt - 1)` seconds.
+fn backoff(attempt: u32) -> Duration {
+    let jitter = (uuid::Uuid::new_v4().as_u128() & 0xffff) as f64 / 65536.0;
+    Duration::from_secs_f64(jitter * 2f64.powi(attempt as i32 - 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bucket_names_follow_botocore_regexes() {
+        assert!(check_bucket_name("a").is_ok());
+        assert!(check_bucket_name(&"a".repeat(255)).is_ok());
+        assert!(check_bucket_name(&"a".repeat(256)).is_err());
+        assert!(check_bucket_name("a_b.C-d").is_ok());
+        assert!(check_bucket_name("abc\n").is_ok(), "Python's $ matches before a final newline");
+        assert!(check_bucket_name("a/b").is_err());
+        assert!(check_bucket_name("").is_err());
+        assert!(check_bucket_name("arn:aws:s3:us-west-2:123456789012:accesspoint:myendpoint").is_ok());
+    }
+
+    #[test]
+    fn urljoin_matches_botocore() {
+        assert_eq!(
+            join_url("https://b.s3.us-west-2.amazonaws.com", "?policy"),
+            "https://b.s3.us-west-2.amazonaws.com/?policy"
+        );
+        assert_eq!(join_url("https://s3.amazonaws.com/a_b", "?policy"), "https://s3.amazonaws.com/a_b?policy");
+    }
+}

@@ -7,15 +7,41 @@ use std::fmt;
 /// An error S3 (or whatever answered) returned: becomes `ClientError`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServiceError {
-    /// `Error.Code` — the XML `<Code>`, or the HTTP status when the body
-    /// was not an S3 error document.
-    pub code: String,
-    pub message: String,
-    /// Other children of `<Error>` in document order (`BucketName`, `RequestId`, ...),
-    /// as botocore keeps them in `response["Error"]`.
-    pub extra: Vec<(String, String)>,
+    /// The parsed error response less `ResponseMetadata`, as botocore builds
+    /// it: `{"Error": {"Code": ..., "Message": ..., ...}, ...}`.
+    pub parsed: Vec<(String, crate::response::Document)>,
     pub metadata: crate::response::ResponseMetadata,
     pub operation_name: &'static str,
+}
+
+impl ServiceError {
+    fn error_field(&self, name: &str) -> Option<&crate::response::Document> {
+        use crate::response::Document;
+        self.parsed.iter().find(|(k, _)| k == "Error").and_then(|(_, v)| match v {
+            Document::Map(fields) => fields.iter().find(|(k, _)| k == name).map(|(_, v)| v),
+            _ => None,
+        })
+    }
+
+    /// `Error.Code` as botocore's ClientError prints it (`Unknown` if absent).
+    pub fn code(&self) -> String {
+        use crate::response::Document;
+        match self.error_field("Code") {
+            Some(Document::Str(s)) => s.clone(),
+            Some(Document::Null) => "None".into(),
+            Some(_) => "Unknown".into(),
+            None => "Unknown".into(),
+        }
+    }
+
+    pub fn message(&self) -> String {
+        use crate::response::Document;
+        match self.error_field("Message") {
+            Some(Document::Str(s)) => s.clone(),
+            Some(Document::Null) => "None".into(),
+            _ => "Unknown".into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -33,6 +59,9 @@ pub enum Error {
     EndpointResolution { msg: String },
     InvalidEndpointUrl { msg: String },
     FlexibleChecksum { error_msg: String },
+    InvalidChecksumConfig { config_key: String, config_value: String, valid_options: String },
+    UnknownSignatureVersion { signature_version: String },
+    InvalidConfig { error_msg: String },
     EndpointConnection { endpoint_url: String, error: String },
     ConnectTimeout { endpoint_url: String, error: String },
     ReadTimeout { endpoint_url: String, error: String },
@@ -57,6 +86,9 @@ impl Error {
             Error::EndpointResolution { .. } => "EndpointResolutionError",
             Error::InvalidEndpointUrl { .. } => "InvalidEndpointConfigurationError",
             Error::FlexibleChecksum { .. } => "FlexibleChecksumError",
+            Error::InvalidChecksumConfig { .. } => "InvalidChecksumConfigError",
+            Error::UnknownSignatureVersion { .. } => "UnknownSignatureVersionError",
+            Error::InvalidConfig { .. } => "InvalidConfigError",
             Error::EndpointConnection { .. } => "EndpointConnectionError",
             Error::ConnectTimeout { .. } => "ConnectTimeoutError",
             Error::ReadTimeout { .. } => "ReadTimeoutError",
@@ -86,7 +118,17 @@ impl Error {
             Error::EndpointResolution { msg } | Error::InvalidEndpointUrl { msg } => {
                 vec![("msg", msg.clone())]
             }
-            Error::FlexibleChecksum { error_msg } => vec![("error_msg", error_msg.clone())],
+            Error::FlexibleChecksum { error_msg } | Error::InvalidConfig { error_msg } => {
+                vec![("error_msg", error_msg.clone())]
+            }
+            Error::InvalidChecksumConfig { config_key, config_value, valid_options } => vec![
+                ("config_key", config_key.clone()),
+                ("config_value", config_value.clone()),
+                ("valid_options", valid_options.clone()),
+            ],
+            Error::UnknownSignatureVersion { signature_version } => {
+                vec![("signature_version", signature_version.clone())]
+            }
             Error::EndpointConnection { endpoint_url, error }
             | Error::ConnectTimeout { endpoint_url, error }
             | Error::ReadTimeout { endpoint_url, error } => {
@@ -121,7 +163,16 @@ impl fmt::Display for Error {
             ),
             Error::EndpointResolution { msg } => f.write_str(msg),
             Error::InvalidEndpointUrl { msg } => f.write_str(msg),
-            Error::FlexibleChecksum { error_msg } => f.write_str(error_msg),
+            Error::FlexibleChecksum { error_msg } | Error::InvalidConfig { error_msg } => {
+                f.write_str(error_msg)
+            }
+            Error::InvalidChecksumConfig { config_key, config_value, valid_options } => write!(
+                f,
+                "Unsupported configuration value for {config_key}. Expected one of {valid_options} but got {config_value}."
+            ),
+            Error::UnknownSignatureVersion { signature_version } => {
+                write!(f, "Unknown Signature Version: {signature_version}.")
+            }
             Error::EndpointConnection { endpoint_url, .. } => {
                 write!(f, "Could not connect to the endpoint URL: \"{endpoint_url}\"")
             }
@@ -135,11 +186,20 @@ impl fmt::Display for Error {
                 f,
                 "Connection was closed before we received a valid response from endpoint URL: \"{endpoint_url}\"."
             ),
-            Error::Service(e) => write!(
-                f,
-                "An error occurred ({}) when calling the {} operation: {}",
-                e.code, e.operation_name, e.message
-            ),
+            Error::Service(e) => {
+                let retry_info = if e.metadata.retry_attempts > 0 {
+                    format!(" (reached max retries: {})", e.metadata.retry_attempts)
+                } else {
+                    String::new()
+                };
+                write!(
+                    f,
+                    "An error occurred ({}) when calling the {} operation{retry_info}: {}",
+                    e.code(),
+                    e.operation_name,
+                    e.message()
+                )
+            }
             Error::Internal(msg) => write!(f, "fastboto internal error: {msg}"),
         }
     }

@@ -1,1 +1,254 @@
-//! (being written)
+//! HTTP transport: one pooled keep-alive reqwest client per fastboto
+//! client, one tokio runtime per process (rebuilt in a forked child), and
+//! a rustls configuration built once and shared.
+
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use crate::error::{Error, Result};
+use crate::protocol::{HttpRequest, HttpResponse};
+
+/// Transport settings from `Config`.
+#[derive(Debug, Clone)]
+pub struct TransportOptions {
+    pub connect_timeout: Duration,
+    pub read_timeout: Duration,
+    pub max_pool_connections: usize,
+    pub tcp_keepalive: bool,
+    /// `verify=False`.
+    pub verify: bool,
+}
+
+impl Default for TransportOptions {
+    fn default() -> Self {
+        TransportOptions {
+            connect_timeout: Duration::from_secs(60),
+            read_timeout: Duration::from_secs(60),
+            max_pool_connections: 10,
+            tcp_keepalive: false,
+            verify: true,
+        }
+    }
+}
+
+struct ProcessRuntime {
+    pid: u32,
+    runtime: Arc<tokio::runtime::Runtime>,
+}
+
+static RUNTIME: Mutex<Option<ProcessRuntime>> = Mutex::new(None);
+
+/// The process's shared runtime. After `fork()` the parent's worker threads
+/// do not exist in the child, so a child gets a fresh runtime; the parent's
+/// is leaked there (dropping it would wait on threads that are gone).
+pub fn runtime() -> Arc<tokio::runtime::Runtime> {
+    let pid = std::process::id();
+    let mut slot = RUNTIME.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(current) = slot.as_ref() {
+        if current.pid == pid {
+            return current.runtime.clone();
+        }
+    }
+    let runtime = Arc::new(
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("fastboto-io")
+            .enable_all()
+            .build()
+            .expect("cannot start the tokio runtime"),
+    );
+    if let Some(stale) = slot.replace(ProcessRuntime { pid, runtime: runtime.clone() }) {
+        std::mem::forget(stale);
+    }
+    runtime
+}
+
+fn tls_config(verify: bool) -> rustls::ClientConfig {
+    static VERIFYING: OnceLock<rustls::ClientConfig> = OnceLock::new();
+    if !verify {
+        return insecure_tls_config();
+    }
+    VERIFYING
+        .get_or_init(|| {
+            let roots = rustls::RootCertStore {
+                roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+            };
+            rustls::ClientConfig::builder_with_provider(Arc::new(
+                rustls::crypto::ring::default_provider(),
+            ))
+            .with_safe_default_protocol_versions()
+            .expect("ring supports the default TLS versions")
+            .with_root_certificates(roots)
+            .with_no_client_auth()
+        })
+        .clone()
+}
+
+fn insecure_tls_config() -> rustls::ClientConfig {
+    #[derive(Debug)]
+    struct AcceptAnything(Arc<rustls::crypto::CryptoProvider>);
+    use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+    use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+    impl ServerCertVerifier for AcceptAnything {
+        fn verify_server_cert(
+            &self,
+            _: &CertificateDer<'_>,
+            _: &[CertificateDer<'_>],
+            _: &ServerName<'_>,
+            _: &[u8],
+            _: UnixTime,
+        ) -> std::result::Result<ServerCertVerified, rustls::Error> {
+            Ok(ServerCertVerified::assertion())
+        }
+        fn verify_tls12_signature(
+            &self,
+            message: &[u8],
+            cert: &CertificateDer<'_>,
+            dss: &rustls::DigitallySignedStruct,
+        ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
+            rustls::crypto::verify_tls12_signature(
+                message,
+                cert,
+                dss,
+                &self.0.signature_verification_algorithms,
+            )
+        }
+        fn verify_tls13_signature(
+            &self,
+            message: &[u8],
+            cert: &CertificateDer<'_>,
+            dss: &rustls::DigitallySignedStruct,
+        ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
+            rustls::crypto::verify_tls13_signature(
+                message,
+                cert,
+                dss,
+                &self.0.signature_verification_algorithms,
+            )
+        }
+        fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+            self.0.signature_verification_algorithms.supported_schemes()
+        }
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    rustls::ClientConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .expect("ring supports the default TLS versions")
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(AcceptAnything(provider)))
+        .with_no_client_auth()
+}
+
+/// A connection pool bound to the process that built it.
+pub struct Transport {
+    options: TransportOptions,
+    pool: Mutex<Option<(u32, reqwest::Client)>>,
+}
+
+impl Transport {
+    pub fn new(options: TransportOptions) -> Transport {
+        Transport { options, pool: Mutex::new(None) }
+    }
+
+    fn build_client(&self) -> Result<reqwest::Client> {
+        let o = &self.options;
+        let mut builder = reqwest::Client::builder()
+            .tls_backend_preconfigured(tls_config(o.verify))
+            .connect_timeout(o.connect_timeout)
+            .read_timeout(o.read_timeout)
+            .pool_max_idle_per_host(o.max_pool_connections)
+            .redirect(reqwest::redirect::Policy::none())
+            .http1_only()
+            .tcp_nodelay(true)
+            .no_proxy();
+        if o.tcp_keepalive {
+            builder = builder.tcp_keepalive(Duration::from_secs(60));
+        }
+        builder.build().map_err(|e| Error::Internal(format!("HTTP client: {e}")))
+    }
+
+    /// The pooled client; rebuilt after fork, as the parent's connections
+    /// belong to the parent.
+    fn client(&self) -> Result<reqwest::Client> {
+        let pid = std::process::id();
+        let mut slot = self.pool.lock().unwrap_or_else(|e| e.into_inner());
+        match slot.as_ref() {
+            Some((owner, client)) if *owner == pid => Ok(client.clone()),
+            _ => {
+                let client = self.build_client()?;
+                if let Some(stale) = slot.replace((pid, client.clone())) {
+                    std::mem::forget(stale);
+                }
+                Ok(client)
+            }
+        }
+    }
+
+    /// Drops pooled connections (`client.close()`).
+    pub fn close(&self) {
+        let mut slot = self.pool.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((owner, client)) = slot.take() {
+            if owner != std::process::id() {
+                std::mem::forget(client);
+            }
+        }
+    }
+
+    pub async fn send(&self, request: &HttpRequest) -> Result<HttpResponse> {
+        let client = self.client()?;
+        let endpoint_url = request.url.clone();
+        let method = reqwest::Method::from_bytes(request.method.as_bytes())
+            .map_err(|e| Error::Internal(e.to_string()))?;
+        let mut builder = client.request(method, &request.url);
+        for (name, value) in &request.headers {
+            builder = builder.header(name.as_str(), value.as_str());
+        }
+        let response = builder
+            .body(request.body.clone())
+            .send()
+            .await
+            .map_err(|e| classify(e, &endpoint_url))?;
+        let status = response.status().as_u16();
+        let mut headers: Vec<(String, String)> = Vec::with_capacity(response.headers().len());
+        for (name, value) in response.headers() {
+            let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+            match headers.iter_mut().find(|(k, _)| k == name.as_str()) {
+                Some((_, existing)) => {
+                    existing.push_str(", ");
+                    existing.push_str(&value);
+                }
+                None => headers.push((name.as_str().to_string(), value)),
+            }
+        }
+        let body = response.bytes().await.map_err(|e| classify(e, &endpoint_url))?.to_vec();
+        Ok(HttpResponse { status, headers, body })
+    }
+}
+
+/// Maps reqwest's failure onto botocore's exception for the same fault.
+fn classify(e: reqwest::Error, endpoint_url: &str) -> Error {
+    let detail = error_chain(&e);
+    let endpoint_url = endpoint_url.to_string();
+    if e.is_connect() {
+        if e.is_timeout() {
+            Error::ConnectTimeout { endpoint_url, error: detail }
+        } else {
+            Error::EndpointConnection { endpoint_url, error: detail }
+        }
+    } else if e.is_timeout() {
+        Error::ReadTimeout { endpoint_url, error: detail }
+    } else {
+        Error::ConnectionClosed { endpoint_url }
+    }
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(inner) = source {
+        text.push_str(": ");
+        text.push_str(&inner.to_string());
+        source = inner.source();
+    }
+    text
+}

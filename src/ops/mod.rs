@@ -1,1 +1,23 @@
-//! (being written)
+//! One module per S3 operation: its shapes and its `Operation` description.
+//! Adding an operation means adding a module and one line to `ALL`.
+
+pub mod common;
+pub mod delete_bucket_policy;
+pub mod get_bucket_policy;
+pub mod put_bucket_policy;
+
+use crate::model::Operation;
+
+pub static ALL: &[&Operation] = &[
+    &put_bucket_policy::OPERATION,
+    &get_bucket_policy::OPERATION,
+    &delete_bucket_policy::OPERATION,
+];
+
+/// Looks an operation up by its API name (`PutBucketPolicy`) or its Python
+/// method name (`put_bucket_policy`).
+pub fn find(name: &str) -> Option<&'static Operation> {
+    ALL.iter()
+        .copied()
+        .find(|op| op.name == name || op.python_name == name)
+}

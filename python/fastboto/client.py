@@ -1,0 +1,136 @@
+"""The low-level S3 client: boto3's method names and behaviour, each call
+handed to the Rust core in one step."""
+
+from __future__ import annotations
+
+import shlex
+from typing import Any
+
+from . import exceptions as _exceptions_module
+from .config import Config
+
+_SECRET_HEADERS = ("authorization", "x-amz-security-token")
+
+
+class PreparedRequest:
+    """A signed request that was not sent (``client.prepare_request``)."""
+
+    __slots__ = ("method", "url", "headers", "body")
+
+    def __init__(self, method: str, url: str, headers: dict, body: bytes) -> None:
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+
+    def _shown_headers(self, include_secrets: bool) -> dict:
+        if include_secrets:
+            return dict(self.headers)
+        return {
+            k: ("<redacted>" if k.lower() in _SECRET_HEADERS else v)
+            for k, v in self.headers.items()
+        }
+
+    def to_curl(self, include_secrets: bool = False) -> str:
+        """A curl command for this request. The signature and session token
+        are redacted unless ``include_secrets=True``."""
+        parts = ["curl", "-X", self.method, shlex.quote(self.url)]
+        for name, value in self._shown_headers(include_secrets).items():
+            parts += ["-H", shlex.quote(f"{name}: {value}")]
+        if self.body:
+            parts += ["--data-binary", shlex.quote(self.body.decode("utf-8", "replace"))]
+        return " ".join(parts)
+
+    def __repr__(self) -> str:
+        return (
+            f"<PreparedRequest method={self.method!r} url={self.url!r} "
+            f"headers={self._shown_headers(False)!r} body={len(self.body)} bytes>"
+        )
+
+
+class ClientMeta:
+    """``client.meta``: region, endpoint and config of the client."""
+
+    def __init__(self, region_name: str, endpoint_url: str, config: Config) -> None:
+        self.region_name = region_name
+        self.endpoint_url = endpoint_url
+        self.config = config
+        self.partition = "aws"
+        self.method_to_api_mapping = {
+            "put_bucket_policy": "PutBucketPolicy",
+            "get_bucket_policy": "GetBucketPolicy",
+            "delete_bucket_policy": "DeleteBucketPolicy",
+        }
+
+    @property
+    def service_model(self):
+        return _ServiceModel()
+
+
+class _ServiceModel:
+    service_name = "s3"
+    signing_name = "s3"
+    protocol = "rest-xml"
+
+
+class ClientExceptions:
+    """``client.exceptions``: botocore's modeled S3 error classes."""
+
+    def __getattr__(self, name: str) -> type:
+        if name == "ClientError" or name in _exceptions_module.MODELED_ERROR_CODES:
+            return getattr(_exceptions_module, name)
+        raise AttributeError(name)
+
+    def from_code(self, error_code: str) -> type:
+        return _exceptions_module.modeled_class(error_code)
+
+
+def _no_positional(name: str, args: tuple) -> None:
+    if args:
+        raise TypeError(f"{name}() only accepts keyword arguments.")
+
+
+class S3:
+    """A low-level S3 client (what ``boto3.client("s3")`` returns)."""
+
+    def __init__(self, core: Any, config: Config) -> None:
+        self._core = core
+        self._call = core.call
+        self.meta = ClientMeta(core.region_name, core.endpoint_url, config)
+        self.exceptions = ClientExceptions()
+
+    def __repr__(self) -> str:
+        return f"<fastboto.client.S3 object at {id(self):#x}>"
+
+    def put_bucket_policy(self, *args: Any, **kwargs: Any) -> dict:
+        _no_positional("put_bucket_policy", args)
+        return self._call("put_bucket_policy", **kwargs)
+
+    def get_bucket_policy(self, *args: Any, **kwargs: Any) -> dict:
+        _no_positional("get_bucket_policy", args)
+        return self._call("get_bucket_policy", **kwargs)
+
+    def delete_bucket_policy(self, *args: Any, **kwargs: Any) -> dict:
+        _no_positional("delete_bucket_policy", args)
+        return self._call("delete_bucket_policy", **kwargs)
+
+    def prepare_request(self, operation_name: str, **kwargs: Any) -> PreparedRequest:
+        """Validates and signs a call exactly as it would be sent, without
+        sending it. ``operation_name`` is the method name (``put_bucket_policy``)."""
+        method, url, header_list, body = self._core.prepare(operation_name, **kwargs)
+        return PreparedRequest(method, url, dict(header_list), body)
+
+    def can_paginate(self, operation_name: str) -> bool:
+        return False
+
+    def close(self) -> None:
+        """Closes the client's pooled connections."""
+        self._core.close()
+
+    def __enter__(self) -> S3:
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.close()
+
+

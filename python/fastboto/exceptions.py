@@ -1,0 +1,228 @@
+"""fastboto's exceptions: botocore's names, messages and attributes.
+
+When botocore is installed, every class here subclasses botocore's class of
+the same name, so ``except botocore.exceptions.ClientError`` keeps catching
+errors raised by fastboto. botocore is imported only when one of these
+classes is first needed, never by ``import fastboto``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# (name, fastboto parent, botocore's fmt). Parents come before children.
+_SPECS = [
+    ("BotoCoreError", None, "An unspecified error occurred"),
+    ("ParamValidationError", "BotoCoreError", "Parameter validation failed:\n{report}"),
+    ("NoCredentialsError", "BotoCoreError", "Unable to locate credentials"),
+    (
+        "PartialCredentialsError",
+        "BotoCoreError",
+        "Partial credentials found in {provider}, missing: {cred_var}",
+    ),
+    ("NoRegionError", "BotoCoreError", "You must specify a region."),
+    ("ProfileNotFound", "BotoCoreError", "The config profile ({profile}) could not be found"),
+    ("ConfigParseError", "BotoCoreError", "Unable to parse config file: {path}"),
+    (
+        "CredentialRetrievalError",
+        "BotoCoreError",
+        "Error when retrieving credentials from {provider}: {error_msg}",
+    ),
+    (
+        "ConnectionError",
+        "BotoCoreError",
+        "An HTTP Client failed to establish a connection: {error}",
+    ),
+    (
+        "EndpointConnectionError",
+        "ConnectionError",
+        'Could not connect to the endpoint URL: "{endpoint_url}"',
+    ),
+    ("ConnectTimeoutError", "ConnectionError", 'Connect timeout on endpoint URL: "{endpoint_url}"'),
+    ("HTTPClientError", "BotoCoreError", "An HTTP Client raised an unhandled exception: {error}"),
+    ("ReadTimeoutError", "HTTPClientError", 'Read timeout on endpoint URL: "{endpoint_url}"'),
+    (
+        "ConnectionClosedError",
+        "HTTPClientError",
+        "Connection was closed before we received a valid response from endpoint URL: "
+        '"{endpoint_url}".',
+    ),
+    ("FlexibleChecksumError", "BotoCoreError", "{error_msg}"),
+    ("DataNotFoundError", "BotoCoreError", "Unable to load data for: {data_path}"),
+    (
+        "UnknownServiceError",
+        "DataNotFoundError",
+        "Unknown service: '{service_name}'. Valid service names are: {known_service_names}",
+    ),
+    ("EndpointResolutionError", "BotoCoreError", "{msg}"),
+    ("InvalidEndpointConfigurationError", "BotoCoreError", "Invalid endpoint configuration: {msg}"),
+    (
+        "InvalidS3AddressingStyleError",
+        "BotoCoreError",
+        "S3 addressing style {s3_addressing_style} is invalid. Valid options are: 'auto', "
+        "'virtual', and 'path'",
+    ),
+    (
+        "InvalidRetryConfigurationError",
+        "BotoCoreError",
+        'Cannot provide retry configuration for "{retry_config_option}". Valid retry '
+        "configuration options are: {valid_options}",
+    ),
+    (
+        "InvalidMaxRetryAttemptsError",
+        "InvalidRetryConfigurationError",
+        'Value provided to "max_attempts": {provided_max_attempts} must be an integer greater '
+        "than or equal to {min_value}.",
+    ),
+    (
+        "InvalidRetryModeError",
+        "InvalidRetryConfigurationError",
+        'Invalid value provided to "mode": "{provided_retry_mode}" must be one of: {valid_modes}',
+    ),
+    (
+        "InvalidChecksumConfigError",
+        "BotoCoreError",
+        "Unsupported configuration value for {config_key}. Expected one of {valid_options} but "
+        "got {config_value}.",
+    ),
+    ("InvalidConfigError", "BotoCoreError", "{error_msg}"),
+    ("UnknownSignatureVersionError", "BotoCoreError", "Unknown Signature Version: {signature_version}."),
+    ("FastbotoInternalError", "BotoCoreError", "fastboto internal error: {msg}"),
+]
+
+# Error codes botocore's error factory turns into classes for S3.
+MODELED_ERROR_CODES = (
+    "AccessDenied",
+    "BucketAlreadyExists",
+    "BucketAlreadyOwnedByYou",
+    "EncryptionTypeMismatch",
+    "IdempotencyParameterMismatch",
+    "InvalidObjectState",
+    "InvalidRequest",
+    "InvalidWriteOffset",
+    "NoSuchBucket",
+    "NoSuchKey",
+    "NoSuchUpload",
+    "ObjectAlreadyInActiveTierError",
+    "ObjectNotInActiveTierError",
+    "TooManyParts",
+)
+
+__all__ = [name for name, _, _ in _SPECS] + ["ClientError"]
+
+
+class _StandaloneBotoCoreError(Exception):
+    """botocore's BotoCoreError, for when botocore is not installed."""
+
+    fmt = "An unspecified error occurred"
+
+    def __init__(self, **kwargs: Any) -> None:
+        msg = self.fmt.format(**kwargs)
+        Exception.__init__(self, msg)
+        self.kwargs = kwargs
+
+    def __reduce__(self):  # pragma: no cover - pickling support as botocore
+        return _exception_from_packed_args, (self.__class__, None, self.kwargs)
+
+
+def _exception_from_packed_args(exception_cls, args=None, kwargs=None):
+    args = args or ()
+    kwargs = kwargs or {}
+    return exception_cls(*args, **kwargs)
+
+
+class _StandaloneClientError(Exception):
+    """botocore's ClientError, for when botocore is not installed."""
+
+    MSG_TEMPLATE = (
+        "An error occurred ({error_code}) when calling the {operation_name} "
+        "operation{retry_info}: {error_message}"
+    )
+
+    def __init__(self, error_response, operation_name):
+        retry_info = self._get_retry_info(error_response)
+        error = error_response.get("Error", {})
+        msg = self.MSG_TEMPLATE.format(
+            error_code=error.get("Code", "Unknown"),
+            error_message=error.get("Message", "Unknown"),
+            operation_name=operation_name,
+            retry_info=retry_info,
+        )
+        super().__init__(msg)
+        self.response = error_response
+        self.operation_name = operation_name
+
+    def _get_retry_info(self, response):
+        retry_info = ""
+        if "ResponseMetadata" in response:
+            metadata = response["ResponseMetadata"]
+            if metadata.get("MaxAttemptsReached", False):
+                if "RetryAttempts" in metadata:
+                    retry_info = f" (reached max retries: {metadata['RetryAttempts']})"
+        return retry_info
+
+    def __reduce__(self):  # pragma: no cover
+        return self.__class__, (self.response, self.operation_name)
+
+
+_built: dict[str, type] = {}
+
+
+def _build() -> dict[str, type]:
+    if _built:
+        return _built
+    try:
+        import botocore.exceptions as botocore_exceptions
+    except ImportError:
+        botocore_exceptions = None
+    for name, parent, fmt in _SPECS:
+        bases: list[type] = []
+        theirs = getattr(botocore_exceptions, name, None) if botocore_exceptions else None
+        if theirs is not None:
+            bases.append(theirs)
+        if parent is not None:
+            bases.append(_built[parent])
+        elif theirs is None:
+            bases.append(_StandaloneBotoCoreError)
+        cls = type(name, tuple(bases), {"fmt": fmt, "__module__": __name__})
+        _built[name] = cls
+    client_base = (
+        botocore_exceptions.ClientError if botocore_exceptions else _StandaloneClientError
+    )
+    _built["ClientError"] = type("ClientError", (client_base,), {"__module__": __name__})
+    for code in MODELED_ERROR_CODES:
+        _built[code] = type(code, (_built["ClientError"],), {"__module__": __name__})
+    return _built
+
+
+def __getattr__(name: str) -> type:
+    classes = _build()
+    try:
+        cls = classes[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    globals()[name] = cls
+    return cls
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+def modeled_class(code: str | None) -> type:
+    """The class botocore's error factory would raise for an error code."""
+    classes = _build()
+    if code in MODELED_ERROR_CODES:
+        return classes[code]
+    return classes["ClientError"]
+
+
+def _from_core(class_name: str, kwargs: dict, response: Any, operation_name: str) -> Exception:
+    """Called by the Rust core to build the exception for one of its errors."""
+    classes = _build()
+    if class_name == "ClientError":
+        error = response.get("Error", {})
+        code = error.get("QueryErrorCode") or error.get("Code")
+        return modeled_class(code)(response, operation_name)
+    cls = classes.get(class_name, classes["BotoCoreError"])
+    return cls(**kwargs)

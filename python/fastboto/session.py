@@ -1,0 +1,232 @@
+"""``fastboto.Session``: boto3.Session's constructor, properties and factories."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any, NamedTuple, Optional
+
+from . import _core
+from .config import Config, config_from_botocore
+
+SUPPORTED_SERVICES = ("s3",)
+
+
+class _Unsigned:
+    """Sentinel for anonymous requests, as ``botocore.UNSIGNED``."""
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memodict):
+        return self
+
+    def __repr__(self) -> str:
+        return "UNSIGNED"
+
+
+UNSIGNED = _Unsigned()
+
+
+def _is_unsigned(value: Any) -> bool:
+    if value is UNSIGNED:
+        return True
+    botocore = sys.modules.get("botocore")
+    return botocore is not None and value is getattr(botocore, "UNSIGNED", object())
+
+
+_USER_AGENT = (
+    f"fastboto/{_core.__version__} ua/2.1 os/{sys.platform} "
+    f"lang/python#{sys.version_info[0]}.{sys.version_info[1]}.{sys.version_info[2]} "
+    f"md/pyimpl#{sys.implementation.name}"
+)
+
+
+class ReadOnlyCredentials(NamedTuple):
+    access_key: str
+    secret_key: str
+    token: Optional[str]
+
+    def __repr__(self) -> str:
+        return f"ReadOnlyCredentials(access_key={self.access_key!r}, secret_key='****', token=...)"
+
+
+class Credentials:
+    """Resolved credentials, as botocore.credentials.Credentials. Its repr
+    never shows the secret key or the token."""
+
+    __slots__ = ("access_key", "secret_key", "token", "method")
+
+    def __init__(self, access_key: str, secret_key: str, token: Optional[str] = None,
+                 method: Optional[str] = None) -> None:
+        self.access_key = access_key
+        self.secret_key = secret_key
+        self.token = token
+        self.method = method
+
+    def get_frozen_credentials(self) -> ReadOnlyCredentials:
+        return ReadOnlyCredentials(self.access_key, self.secret_key, self.token)
+
+    def __repr__(self) -> str:
+        return f"<fastboto Credentials access_key={self.access_key!r} method={self.method!r}>"
+
+
+class Session:
+    """A set of credentials, region and profile (as ``boto3.Session``)."""
+
+    def __init__(
+        self,
+        aws_access_key_id: Optional[str] = None,
+        aws_secret_access_key: Optional[str] = None,
+        aws_session_token: Optional[str] = None,
+        region_name: Optional[str] = None,
+        botocore_session: Any = None,
+        profile_name: Optional[str] = None,
+        aws_account_id: Optional[str] = None,
+    ) -> None:
+        self._explicit = {
+            "aws_access_key_id": aws_access_key_id,
+            "aws_secret_access_key": aws_secret_access_key,
+            "aws_session_token": aws_session_token,
+        }
+        self._botocore_session = botocore_session
+        self._explicit_region = region_name
+        self._explicit_profile = profile_name
+        resolved = _core.resolve_session(
+            {**self._explicit, "region_name": region_name, "profile_name": profile_name}
+        )
+        self._profile_name = resolved["profile_name"]
+        self._region_name = resolved["region_name"]
+        self._available_profiles = resolved["available_profiles"]
+
+    def __repr__(self) -> str:
+        return f"Session(region_name={self.region_name!r})"
+
+    @property
+    def profile_name(self) -> str:
+        return self._profile_name
+
+    @property
+    def region_name(self) -> Optional[str]:
+        return self._region_name
+
+    @property
+    def available_profiles(self) -> list:
+        return list(self._available_profiles)
+
+    def get_available_services(self) -> list:
+        return list(SUPPORTED_SERVICES)
+
+    def get_credentials(self) -> Optional[Credentials]:
+        if self._botocore_session is not None:
+            borrowed = self._borrowed_credentials()
+            if borrowed is not None:
+                return borrowed
+        creds = _core.session_credentials(
+            {
+                **self._explicit,
+                "region_name": self._explicit_region,
+                "profile_name": self._explicit_profile,
+            }
+        )
+        return Credentials(*creds) if creds is not None else None
+
+    def _borrowed_credentials(self) -> Optional[Credentials]:
+        creds = self._botocore_session.get_credentials()
+        if creds is None:
+            return None
+        frozen = creds.get_frozen_credentials()
+        return Credentials(frozen.access_key, frozen.secret_key, frozen.token,
+                           getattr(creds, "method", None))
+
+    def client(
+        self,
+        service_name: str,
+        region_name: Optional[str] = None,
+        api_version: Optional[str] = None,
+        use_ssl: bool = True,
+        verify: Any = None,
+        endpoint_url: Optional[str] = None,
+        aws_access_key_id: Optional[str] = None,
+        aws_secret_access_key: Optional[str] = None,
+        aws_session_token: Optional[str] = None,
+        config: Optional[Config] = None,
+        aws_account_id: Optional[str] = None,
+    ):
+        """A low-level S3 client (as ``boto3.Session.client``)."""
+        from .client import S3
+
+        if service_name not in SUPPORTED_SERVICES:
+            from . import exceptions
+
+            raise exceptions.UnknownServiceError(
+                service_name=service_name,
+                known_service_names=", ".join(SUPPORTED_SERVICES),
+            )
+        config = config_from_botocore(config)
+        if region_name is None and config is not None and config.region_name is not None:
+            region_name = config.region_name
+        if region_name is None:
+            region_name = self._region_name
+
+        client_credentials = {
+            "client.aws_access_key_id": aws_access_key_id,
+            "client.aws_secret_access_key": aws_secret_access_key,
+            "client.aws_session_token": aws_session_token,
+        }
+        if aws_access_key_id is None and aws_secret_access_key is None:
+            borrowed = self._borrowed_credentials() if self._botocore_session else None
+            if borrowed is not None:
+                client_credentials = {
+                    "client.aws_access_key_id": borrowed.access_key,
+                    "client.aws_secret_access_key": borrowed.secret_key,
+                    "client.aws_session_token": borrowed.token,
+                }
+
+        options: dict = {
+            **self._explicit,
+            **client_credentials,
+            "region_name": region_name,
+            "profile_name": self._explicit_profile,
+            "endpoint_url": endpoint_url,
+            "use_ssl": use_ssl,
+            "user_agent": _USER_AGENT,
+        }
+        if isinstance(verify, str):
+            options["ca_bundle"] = verify
+        elif verify is not None:
+            options["verify"] = bool(verify)
+        if config is not None:
+            _flatten_config(config, options)
+        core = _core.CoreClient(options)
+        return S3(core, config if config is not None else Config())
+
+    def resource(self, service_name: str, **kwargs: Any):
+        """An S3 resource (as ``boto3.Session.resource``)."""
+        from .resources import S3ServiceResource
+
+        client = self.client(service_name, **kwargs)
+        return S3ServiceResource(client)
+
+
+def _flatten_config(config: Config, options: dict) -> None:
+    if _is_unsigned(config.signature_version):
+        options["signature_version"] = "unsigned"
+    elif config.signature_version is not None:
+        options["signature_version"] = str(config.signature_version)
+    for name in (
+        "user_agent_extra",
+        "connect_timeout",
+        "read_timeout",
+        "max_pool_connections",
+        "tcp_keepalive",
+        "use_fips_endpoint",
+        "use_dualstack_endpoint",
+        "request_checksum_calculation",
+        "response_checksum_validation",
+    ):
+        value = getattr(config, name, None)
+        if value is not None:
+            options[name] = value
+    for section in ("s3", "retries"):
+        for key, value in (getattr(config, section, None) or {}).items():
+            options[f"{section}.{key}"] = value

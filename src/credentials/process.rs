@@ -1,0 +1,225 @@
+//! `credential_process`, as botocore's `ProcessProvider` runs it.
+
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+use super::Credentials;
+use crate::config_file::{py_repr_str, shlex_split, Env};
+use crate::error::{Error, Result};
+
+const METHOD: &str = "custom-process";
+
+fn retrieval(error_msg: impl Into<String>) -> Error {
+    Error::CredentialRetrieval {
+        provider: METHOD.into(),
+        error_msg: error_msg.into(),
+    }
+}
+
+/// `ProcessProvider._retrieve_credentials_using`: split the command like
+/// `shlex.split` (no shell), run it with the caller's stdin and environment,
+/// capture stdout/stderr, and read the JSON it prints.
+///
+/// Outcomes identical to botocore (messages included): non-zero exit →
+/// `CredentialRetrievalError` carrying stderr; `Version` other than 1 (1,
+/// 1.0 and `true` all equal 1 in Python) → "Unsupported version '...'";
+/// a missing `AccessKeyId` / `SecretAccessKey` → "Missing required key in
+/// response: 'AccessKeyId'".
+///
+/// Where botocore lets a non-botocore exception escape (a shlex
+/// `ValueError`, `IndexError` for an empty command, `FileNotFoundError`,
+/// `JSONDecodeError`, `AttributeError` for non-object JSON,
+/// `UnicodeDecodeError`), we return `CredentialRetrieval` with that
+/// exception's message (JSON errors: serde's wording) since the crate's
+/// error type has no such classes.
+///
+/// `Expiration` is accepted but not acted on: botocore would refresh the
+/// credentials by re-running the process as expiry nears.
+pub fn run_credential_process(command: &str, env: &Env) -> Result<Credentials> {
+    let argv = shlex_split(command).map_err(retrieval)?;
+    let Some((program, args)) = argv.split_first() else {
+        return Err(retrieval("list index out of range"));
+    };
+    let mut cmd = Command::new(program);
+    cmd.args(args)
+        .stdin(Stdio::inherit())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if !env.is_process_env() {
+        // The child sees the same environment botocore's would: the one the
+        // caller resolved against.
+        cmd.env_clear();
+        cmd.envs(env.iter());
+    }
+    let child = cmd
+        .spawn()
+        .map_err(|e| retrieval(os_error_message(&e, program)))?;
+    let output = child
+        .wait_with_output()
+        .map_err(|e| retrieval(os_error_message(&e, program)))?;
+    if !output.status.success() {
+        return Err(retrieval(
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        ));
+    }
+    let stdout = String::from_utf8(output.stdout).map_err(|e| retrieval(utf8_error_message(&e)))?;
+    let parsed: Value = serde_json::from_str(&stdout).map_err(|e| retrieval(e.to_string()))?;
+    let Value::Object(map) = &parsed else {
+        return Err(retrieval(format!(
+            "'{}' object has no attribute 'get'",
+            py_type_name(&parsed)
+        )));
+    };
+    match map.get("Version") {
+        Some(v) if equals_one(v) => {}
+        Some(v) => return Err(unsupported_version(&py_str(v))),
+        None => return Err(unsupported_version("<Version key not provided>")),
+    }
+    let required = |key: &str| {
+        map.get(key)
+            .map(py_str)
+            .ok_or_else(|| retrieval(format!("Missing required key in response: '{key}'")))
+    };
+    let access_key = required("AccessKeyId")?;
+    let secret_key = required("SecretAccessKey")?;
+    let token = match map.get("SessionToken") {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(py_str(v)),
+    };
+    Ok(Credentials::new(access_key, secret_key, token, METHOD))
+}
+
+fn unsupported_version(version: &str) -> Error {
+    retrieval(format!(
+        "Unsupported version '{version}' for credential process provider, supported versions: 1"
+    ))
+}
+
+/// Python's `version != 1` is false for `1`, `1.0` and `True`.
+fn equals_one(v: &Value) -> bool {
+    match v {
+        Value::Bool(b) => *b,
+        Value::Number(n) => n.as_f64() == Some(1.0),
+        _ => false,
+    }
+}
+
+/// `OSError.__str__`: `[Errno 2] No such file or directory: 'cmd'`.
+fn os_error_message(e: &std::io::Error, program: &str) -> String {
+    match e.raw_os_error() {
+        Some(code) => {
+            let text = e.to_string();
+            let strerror = text
+                .strip_suffix(&format!(" (os error {code})"))
+                .unwrap_or(&text);
+            format!("[Errno {code}] {strerror}: {}", py_repr_str(program))
+        }
+        None => e.to_string(),
+    }
+}
+
+/// The message of Python's `UnicodeDecodeError` for strict UTF-8.
+fn utf8_error_message(e: &std::string::FromUtf8Error) -> String {
+    let bytes = e.as_bytes();
+    let pos = e.utf8_error().valid_up_to();
+    let byte = bytes[pos];
+    let reason = match e.utf8_error().error_len() {
+        None => "unexpected end of data",
+        Some(_) if (0x80..=0xc1).contains(&byte) || byte >= 0xf5 => "invalid start byte",
+        Some(_) => "invalid continuation byte",
+    };
+    format!("'utf-8' codec can't decode byte 0x{byte:02x} in position {pos}: {reason}")
+}
+
+fn py_type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "NoneType",
+        Value::Bool(_) => "bool",
+        Value::Number(n) if n.is_f64() => "float",
+        Value::Number(_) => "int",
+        Value::String(_) => "str",
+        Value::Array(_) => "list",
+        Value::Object(_) => "dict",
+    }
+}
+
+/// `str()` of the Python object `json.loads` would have produced.
+pub(crate) fn py_str(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => py_repr(other),
+    }
+}
+
+/// `repr()` of the Python object `json.loads` would have produced.
+pub(crate) fn py_repr(v: &Value) -> String {
+    match v {
+        Value::Null => "None".into(),
+        Value::Bool(true) => "True".into(),
+        Value::Bool(false) => "False".into(),
+        Value::Number(n) => match n.as_f64() {
+            Some(f) if n.is_f64() => py_float_repr(f),
+            _ => n.to_string(),
+        },
+        Value::String(s) => py_repr_str(s),
+        Value::Array(items) => format!(
+            "[{}]",
+            items.iter().map(py_repr).collect::<Vec<_>>().join(", ")
+        ),
+        Value::Object(map) => format!(
+            "{{{}}}",
+            map.iter()
+                .map(|(k, v)| format!("{}: {}", py_repr_str(k), py_repr(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// Python's `repr(float)`: shortest round-trip digits, positional notation
+/// while the decimal exponent is in (-4, 16], scientific otherwise.
+pub(crate) fn py_float_repr(f: f64) -> String {
+    if f.is_nan() {
+        return "nan".into();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { "inf".into() } else { "-inf".into() };
+    }
+    if f == 0.0 {
+        return if f.is_sign_negative() {
+            "-0.0".into()
+        } else {
+            "0.0".into()
+        };
+    }
+    let sci = format!("{:e}", f.abs());
+    let (mantissa, exp) = sci.split_once('e').expect("{:e} always has an exponent");
+    let exp: i32 = exp.parse().expect("integer exponent");
+    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    let decpt = exp + 1;
+    let sign = if f < 0.0 { "-" } else { "" };
+    let body = if -4 < decpt && decpt <= 16 {
+        let n = digits.len() as i32;
+        if decpt <= 0 {
+            format!("0.{}{}", "0".repeat((-decpt) as usize), digits)
+        } else if decpt >= n {
+            format!("{}{}.0", digits, "0".repeat((decpt - n) as usize))
+        } else {
+            format!(
+                "{}.{}",
+                &digits[..decpt as usize],
+                &digits[decpt as usize..]
+            )
+        }
+    } else {
+        let m = if digits.len() > 1 {
+            format!("{}.{}", &digits[..1], &digits[1..])
+        } else {
+            digits
+        };
+        let e = decpt - 1;
+        format!("{m}e{}{:02}", if e < 0 { '-' } else { '+' }, e.abs())
+    };
+    format!("{sign}{body}")
+}

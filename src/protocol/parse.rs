@@ -1,0 +1,249 @@
+//! Responses → output documents or `ServiceError`s, as botocore's
+//! RestXMLParser does for S3.
+
+use crate::error::{Error, ServiceError};
+use crate::model::shape::{Location, Operation, Payload, Shape, ShapeKind};
+use crate::response::{reason_phrase, Document, ResponseMetadata};
+
+use super::xml::{self, Node};
+use super::HttpResponse;
+
+/// botocore's `_populate_response_metadata` plus the status and headers
+/// `parse()` adds.
+fn metadata(resp: &HttpResponse, retry_attempts: u32) -> ResponseMetadata {
+    let mut meta = ResponseMetadata {
+        http_status_code: resp.status,
+        http_headers: resp.headers.clone(),
+        retry_attempts,
+        ..ResponseMetadata::default()
+    };
+    if let Some(id) = resp.header("x-amzn-requestid") {
+        meta.request_id = Some(id.to_string());
+    } else if let Some(id) = resp.header("x-amz-request-id") {
+        meta.request_id = Some(id.to_string());
+        meta.host_id = Some(resp.header("x-amz-id-2").unwrap_or("").to_string());
+    }
+    meta
+}
+
+/// Parses a response: `Ok(output)` for status < 300, `Err(Error::Service)`
+/// otherwise.
+pub fn parse_response(
+    op: &Operation,
+    resp: &HttpResponse,
+    retry_attempts: u32,
+) -> Result<Document, Error> {
+    if resp.status >= 300 {
+        return Err(Error::Service(Box::new(parse_error(op, resp, retry_attempts))));
+    }
+    let meta = metadata(resp, retry_attempts);
+    let mut out = vec![("ResponseMetadata".to_string(), meta.to_document())];
+    if let Some(shape) = op.output {
+        parse_output(op, shape, resp, &mut out);
+    }
+    Ok(Document::Map(out))
+}
+
+fn parse_output(op: &Operation, shape: &Shape, resp: &HttpResponse, out: &mut Vec<(String, Document)>) {
+    for member in shape.members() {
+        if member.location == Location::Header {
+            if let Some(v) = member.location_name.and_then(|h| resp.header(&h.to_ascii_lowercase())) {
+                out.push((member.name.to_string(), Document::Str(v.to_string())));
+            }
+        }
+    }
+    match op.output_payload {
+        Payload::Member(name) => {
+            let Some(member) = shape.members().iter().find(|m| m.name == name) else { return };
+            match member.shape.kind {
+                ShapeKind::String | ShapeKind::Blob => out.push((
+                    name.to_string(),
+                    Document::Str(String::from_utf8_lossy(&resp.body).into_owned()),
+                )),
+                _ => {
+                    if let Ok(root) = xml::parse(&resp.body) {
+                        out.push((name.to_string(), parse_node(member.shape, &root)));
+                    }
+                }
+            }
+        }
+        Payload::None => {
+            if resp.body.is_empty() {
+                return;
+            }
+            if let Ok(root) = xml::parse(&resp.body) {
+                if let Document::Map(fields) = parse_node(shape, &root) {
+                    out.extend(fields);
+                }
+            }
+        }
+    }
+}
+
+/// botocore's shape-directed `_parse_shape` over an element.
+fn parse_node(shape: &Shape, node: &Node) -> Document {
+    match &shape.kind {
+        ShapeKind::Structure { members, .. } => {
+            let mut fields = Vec::new();
+            for member in members.iter() {
+                if member.location != Location::Body {
+                    continue;
+                }
+                let name = member.xml_name();
+                if member.xml_attribute {
+                    let local = name.rsplit(':').next().unwrap_or(name);
+                    let found = node
+                        .attrs
+                        .iter()
+                        .find(|(k, _)| k.rsplit(':').next().unwrap_or(k) == local);
+                    if let Some((_, v)) = found {
+                        fields.push((member.name.to_string(), Document::Str(v.clone())));
+                    }
+                    continue;
+                }
+                if let ShapeKind::List { member: item, flattened: true, .. } = &member.shape.kind {
+                    let items: Vec<Document> = node
+                        .children
+                        .iter()
+                        .filter(|c| c.name == name)
+                        .map(|c| parse_node(item, c))
+                        .collect();
+                    if !items.is_empty() {
+                        fields.push((member.name.to_string(), Document::List(items)));
+                    }
+                    continue;
+                }
+                if let Some(child) = node.child(name) {
+                    fields.push((member.name.to_string(), parse_node(member.shape, child)));
+                }
+            }
+            Document::Map(fields)
+        }
+        ShapeKind::List { member, member_name, .. } => {
+            let item_name = member_name.unwrap_or("member");
+            Document::List(
+                node.children
+                    .iter()
+                    .filter(|c| c.name == item_name)
+                    .map(|c| parse_node(member, c))
+                    .collect(),
+            )
+        }
+        ShapeKind::Boolean => Document::Bool(node.text.as_deref() == Some("true")),
+        ShapeKind::Integer | ShapeKind::Long => {
+            Document::Int(node.text.as_deref().unwrap_or("").trim().parse().unwrap_or(0))
+        }
+        ShapeKind::String | ShapeKind::Blob => {
+            Document::Str(node.text.clone().unwrap_or_default())
+        }
+    }
+}
+
+/// botocore's `_build_name_to_xml_node` + `_replace_nodes`: children by tag,
+/// leaves as their text (None when empty), nested elements as dicts; a tag
+/// repeated under one parent collapses to the first one's children.
+fn generic_dict(node: &Node) -> Vec<(String, Document)> {
+    let mut groups: Vec<(String, Vec<&Node>)> = Vec::new();
+    for child in &node.children {
+        match groups.iter_mut().find(|(k, _)| *k == child.name) {
+            Some((_, nodes)) => nodes.push(child),
+            None => groups.push((child.name.clone(), vec![child])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(name, nodes)| {
+            let value = if nodes.len() > 1 {
+                Document::Map(generic_dict(nodes[0]))
+            } else if nodes[0].children.is_empty() {
+                nodes[0].text.clone().map(Document::Str).unwrap_or(Document::Null)
+            } else {
+                Document::Map(generic_dict(nodes[0]))
+            };
+            (name, value)
+        })
+        .collect()
+}
+
+fn take(fields: &mut Vec<(String, Document)>, key: &str) -> Option<Document> {
+    let index = fields.iter().position(|(k, _)| k == key)?;
+    Some(fields.remove(index).1)
+}
+
+/// botocore's `merge_dicts(default, parsed)`.
+fn merge(into: &mut Vec<(String, Document)>, from: Vec<(String, Document)>) {
+    for (key, value) in from {
+        match (into.iter_mut().find(|(k, _)| *k == key), value) {
+            (Some((_, Document::Map(existing))), Document::Map(inner)) => merge(existing, inner),
+            (Some(slot), value) => slot.1 = value,
+            (None, value) => into.push((key, value)),
+        }
+    }
+}
+
+fn status_error(resp: &HttpResponse) -> Vec<(String, Document)> {
+    vec![(
+        "Error".to_string(),
+        Document::Map(vec![
+            ("Code".to_string(), Document::Str(resp.status.to_string())),
+            ("Message".to_string(), Document::Str(reason_phrase(resp.status).to_string())),
+        ]),
+    )]
+}
+
+pub fn parse_error(op: &Operation, resp: &HttpResponse, retry_attempts: u32) -> ServiceError {
+    let bare_meta = ResponseMetadata {
+        http_status_code: resp.status,
+        http_headers: resp.headers.clone(),
+        retry_attempts,
+        ..ResponseMetadata::default()
+    };
+    let service_error = |parsed, metadata| ServiceError {
+        parsed,
+        metadata,
+        operation_name: op.name,
+    };
+    let trimmed = resp.body.trim_ascii();
+    if resp.status >= 500 && (trimmed.is_empty() || trimmed.starts_with(b"<html>")) {
+        return service_error(status_error(resp), bare_meta);
+    }
+    let from_status = || {
+        let meta = ResponseMetadata {
+            request_id: Some(resp.header("x-amz-request-id").unwrap_or("").to_string()),
+            host_id: Some(resp.header("x-amz-id-2").unwrap_or("").to_string()),
+            ..bare_meta.clone()
+        };
+        service_error(status_error(resp), meta)
+    };
+    if resp.body.is_empty() {
+        return from_status();
+    }
+    let Ok(root) = xml::parse(&resp.body) else {
+        return from_status();
+    };
+    let mut parsed = generic_dict(&root);
+    if root.name == "Error" {
+        take(&mut parsed, "RequestId");
+        take(&mut parsed, "HostId");
+        return service_error(
+            vec![("Error".to_string(), Document::Map(parsed))],
+            metadata(resp, retry_attempts),
+        );
+    }
+    let mut meta = bare_meta;
+    if let Some(id) = take(&mut parsed, "RequestId") {
+        meta.request_id = match id {
+            Document::Str(s) => Some(s),
+            _ => None,
+        };
+    }
+    let mut out = vec![(
+        "Error".to_string(),
+        Document::Map(vec![
+            ("Message".to_string(), Document::Str(String::new())),
+            ("Code".to_string(), Document::Str(String::new())),
+        ]),
+    )];
+    merge(&mut out, parsed);
+    service_error(out, meta)
+}

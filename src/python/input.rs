@@ -1,0 +1,90 @@
+//! The core's `Input` trait on Python objects: arguments are validated in
+//! place, and `str()`/`type()` are only called to word an error.
+
+use std::borrow::Cow;
+
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+
+use crate::model::{Input, InputKind};
+
+#[derive(Clone)]
+pub struct PyInput<'py>(pub Bound<'py, PyAny>);
+
+impl Input for PyInput<'_> {
+    fn kind(&self) -> InputKind {
+        let obj = &self.0;
+        if obj.is_instance_of::<PyString>() {
+            InputKind::Str
+        } else if obj.is_instance_of::<PyBool>() {
+            InputKind::Bool
+        } else if obj.is_instance_of::<PyInt>() {
+            InputKind::Int
+        } else if obj.is_instance_of::<PyFloat>() {
+            InputKind::Float
+        } else if obj.is_instance_of::<PyBytes>() || obj.is_instance_of::<PyByteArray>() {
+            InputKind::Bytes
+        } else if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
+            InputKind::List
+        } else if obj.is_instance_of::<PyDict>() {
+            InputKind::Dict
+        } else if obj.is_none() {
+            InputKind::None
+        } else if obj.hasattr("read").unwrap_or(false) {
+            InputKind::FileLike
+        } else {
+            InputKind::Other
+        }
+    }
+
+    fn as_text(&self) -> Option<Cow<'_, str>> {
+        self.0.cast::<PyString>().ok()?.to_cow().ok()
+    }
+
+    fn as_bool(&self) -> Option<bool> {
+        self.0.cast::<PyBool>().ok().map(|b| b.is_true())
+    }
+
+    fn as_i64(&self) -> Option<i64> {
+        self.0.extract::<i64>().ok()
+    }
+
+    fn as_bytes(&self) -> Option<Vec<u8>> {
+        if let Ok(b) = self.0.cast::<PyBytes>() {
+            return Some(b.as_bytes().to_vec());
+        }
+        self.0.cast::<PyByteArray>().ok().map(|b| b.to_vec())
+    }
+
+    fn list_items(&self) -> Vec<Self> {
+        match self.0.try_iter() {
+            Ok(iter) => iter.filter_map(|item| item.ok()).map(PyInput).collect(),
+            Err(_) => Vec::new(),
+        }
+    }
+
+    fn dict_items(&self) -> Vec<(String, bool, Self)> {
+        let Ok(dict) = self.0.cast::<PyDict>() else { return Vec::new() };
+        dict.iter()
+            .map(|(k, v)| {
+                let is_str = k.is_instance_of::<PyString>();
+                let key = PyInput(k).display();
+                (key, is_str, PyInput(v))
+            })
+            .collect()
+    }
+
+    fn display(&self) -> String {
+        match self.0.str() {
+            Ok(s) => s.to_string_lossy().into_owned(),
+            Err(_) => "<unprintable object>".to_string(),
+        }
+    }
+
+    fn type_repr(&self) -> String {
+        match self.0.get_type().str() {
+            Ok(s) => s.to_string_lossy().into_owned(),
+            Err(_) => "<class 'object'>".to_string(),
+        }
+    }
+}

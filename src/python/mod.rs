@@ -1,0 +1,263 @@
+//! The binding layer: the only place that knows about Python. It converts
+//! keyword arguments in (through `PyInput`), results and errors out, and
+//! releases the GIL around network I/O.
+
+mod convert;
+mod errors;
+mod input;
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyList, PyTuple};
+
+use crate::client::{Client, PreparedCall};
+use crate::error::Error;
+use crate::ops;
+use crate::settings::{self, ClientArgs, SessionArgs};
+use crate::transport::runtime;
+
+use convert::document_to_py;
+use errors::{panic_to_pyerr, to_pyerr};
+use input::PyInput;
+
+/// Runs core code that reads Python objects, turning a panic into an
+/// ordinary exception.
+fn guarded<T>(py: Python<'_>, f: impl FnOnce() -> Result<T, Error>) -> PyResult<T> {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) => Err(to_pyerr(py, e)),
+        Err(payload) => Err(panic_to_pyerr(payload)),
+    }
+}
+
+fn lookup(op_name: &str) -> PyResult<&'static crate::model::Operation> {
+    ops::find(op_name).ok_or_else(|| PyValueError::new_err(format!("Unknown operation: {op_name}")))
+}
+
+fn empty_kwargs<'py>(py: Python<'py>, kwargs: Option<Bound<'py, PyDict>>) -> PyInput<'py> {
+    PyInput(kwargs.map(|k| k.into_any()).unwrap_or_else(|| PyDict::new(py).into_any()))
+}
+
+/// How often a call blocked on the network looks for Ctrl-C.
+const SIGNAL_CHECK_INTERVAL: Duration = Duration::from_millis(50);
+
+#[pyclass(module = "fastboto._core", frozen)]
+struct CoreClient {
+    inner: Arc<Client>,
+}
+
+#[pymethods]
+impl CoreClient {
+    #[new]
+    fn new(py: Python<'_>, options: Bound<'_, PyDict>) -> PyResult<Self> {
+        let args: ClientArgs = extract_client_args(&options)?;
+        let options = guarded(py, || settings::resolve_client(args))?;
+        Ok(CoreClient { inner: Arc::new(Client::new(options)) })
+    }
+
+    #[getter]
+    fn region_name(&self) -> String {
+        self.inner.options.region.clone()
+    }
+
+    #[getter]
+    fn endpoint_url(&self) -> String {
+        settings::display_endpoint_url(&self.inner.options)
+    }
+
+    /// Validates, signs and sends one call; returns botocore's result dict.
+    #[pyo3(signature = (op_name, /, **kwargs))]
+    fn call(
+        &self,
+        py: Python<'_>,
+        op_name: &str,
+        kwargs: Option<Bound<'_, PyDict>>,
+    ) -> PyResult<Py<PyAny>> {
+        let op = lookup(op_name)?;
+        let input = empty_kwargs(py, kwargs);
+        let prepared = guarded(py, || self.inner.prepare(op, &input))?;
+        let client = self.inner.clone();
+        let outcome = py.detach(move || {
+            catch_unwind(AssertUnwindSafe(|| run_interruptibly(&client, &prepared)))
+        });
+        match outcome {
+            Ok(Ok(doc)) => Ok(document_to_py(py, &doc)?.unbind()),
+            Ok(Err(CallError::Core(e))) => Err(to_pyerr(py, e)),
+            Ok(Err(CallError::Interrupted(e))) => Err(e),
+            Err(payload) => Err(panic_to_pyerr(payload)),
+        }
+    }
+
+    /// The signed request for the first attempt, without sending it:
+    /// (method, url, [(name, value)], body).
+    #[pyo3(signature = (op_name, /, **kwargs))]
+    fn prepare<'py>(
+        &self,
+        py: Python<'py>,
+        op_name: &str,
+        kwargs: Option<Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyTuple>> {
+        let op = lookup(op_name)?;
+        let input = empty_kwargs(py, kwargs);
+        let request = guarded(py, || {
+            let prepared: PreparedCall = self.inner.prepare(op, &input)?;
+            self.inner.sign(&prepared, 1, SystemTime::now())
+        })?;
+        let headers = PyList::empty(py);
+        for (k, v) in &request.headers {
+            headers.append((k, v))?;
+        }
+        PyTuple::new(
+            py,
+            [
+                request.method.into_pyobject(py)?.into_any(),
+                request.url.into_pyobject(py)?.into_any(),
+                headers.into_any(),
+                PyBytes::new(py, &request.body).into_any(),
+            ],
+        )
+    }
+
+    fn close(&self) {
+        self.inner.close();
+    }
+}
+
+enum CallError {
+    Core(Error),
+    Interrupted(PyErr),
+}
+
+/// Drives the call on the calling thread (GIL released), waking up now and
+/// then to let Python run signal handlers so Ctrl-C interrupts a hung call.
+fn run_interruptibly(
+    client: &Arc<Client>,
+    prepared: &PreparedCall,
+) -> Result<crate::response::Document, CallError> {
+    runtime().block_on(async {
+        let call = client.execute(prepared);
+        tokio::pin!(call);
+        loop {
+            tokio::select! {
+                outcome = &mut call => return outcome.map_err(CallError::Core),
+                _ = tokio::time::sleep(SIGNAL_CHECK_INTERVAL) => {
+                    if let Err(e) = Python::attach(|py| py.check_signals()) {
+                        return Err(CallError::Interrupted(e));
+                    }
+                }
+            }
+        }
+    })
+}
+
+fn opt_string(d: &Bound<'_, PyDict>, key: &str) -> PyResult<Option<String>> {
+    match d.get_item(key)? {
+        Some(v) if !v.is_none() => Ok(Some(v.str()?.to_string_lossy().into_owned())),
+        _ => Ok(None),
+    }
+}
+
+fn opt_bool(d: &Bound<'_, PyDict>, key: &str) -> PyResult<Option<bool>> {
+    match d.get_item(key)? {
+        Some(v) if !v.is_none() => Ok(Some(v.is_truthy()?)),
+        _ => Ok(None),
+    }
+}
+
+fn opt_f64(d: &Bound<'_, PyDict>, key: &str) -> PyResult<Option<f64>> {
+    match d.get_item(key)? {
+        Some(v) if !v.is_none() => Ok(Some(v.extract::<f64>()?)),
+        _ => Ok(None),
+    }
+}
+
+fn opt_u32(d: &Bound<'_, PyDict>, key: &str) -> PyResult<Option<u32>> {
+    match d.get_item(key)? {
+        Some(v) if !v.is_none() => Ok(Some(v.extract::<u32>()?)),
+        _ => Ok(None),
+    }
+}
+
+fn extract_session_args(d: &Bound<'_, PyDict>) -> PyResult<SessionArgs> {
+    Ok(SessionArgs {
+        aws_access_key_id: opt_string(d, "aws_access_key_id")?,
+        aws_secret_access_key: opt_string(d, "aws_secret_access_key")?,
+        aws_session_token: opt_string(d, "aws_session_token")?,
+        region_name: opt_string(d, "region_name")?,
+        profile_name: opt_string(d, "profile_name")?,
+    })
+}
+
+/// The flat option dict `fastboto.session` builds from client arguments and
+/// `Config` (nested `s3`/`retries` dicts flattened with a prefix).
+fn extract_client_args(d: &Bound<'_, PyDict>) -> PyResult<ClientArgs> {
+    Ok(ClientArgs {
+        session: extract_session_args(d)?,
+        client_credentials: crate::credentials::ExplicitCredentials {
+            access_key: opt_string(d, "client.aws_access_key_id")?,
+            secret_key: opt_string(d, "client.aws_secret_access_key")?,
+            token: opt_string(d, "client.aws_session_token")?,
+        },
+        endpoint_url: opt_string(d, "endpoint_url")?,
+        use_ssl: opt_bool(d, "use_ssl")?.unwrap_or(true),
+        verify: opt_bool(d, "verify")?,
+        ca_bundle: opt_string(d, "ca_bundle")?,
+        signature_version: opt_string(d, "signature_version")?,
+        user_agent: opt_string(d, "user_agent")?.unwrap_or_default(),
+        user_agent_extra: opt_string(d, "user_agent_extra")?,
+        connect_timeout: opt_f64(d, "connect_timeout")?,
+        read_timeout: opt_f64(d, "read_timeout")?,
+        max_pool_connections: opt_u32(d, "max_pool_connections")?,
+        tcp_keepalive: opt_bool(d, "tcp_keepalive")?,
+        retry_mode: opt_string(d, "retries.mode")?,
+        max_attempts: opt_u32(d, "retries.max_attempts")?,
+        total_max_attempts: opt_u32(d, "retries.total_max_attempts")?,
+        addressing_style: opt_string(d, "s3.addressing_style")?,
+        s3_use_dualstack_endpoint: opt_bool(d, "s3.use_dualstack_endpoint")?,
+        s3_use_accelerate_endpoint: opt_bool(d, "s3.use_accelerate_endpoint")?,
+        s3_us_east_1_regional_endpoint: opt_string(d, "s3.us_east_1_regional_endpoint")?,
+        legacy_content_md5: opt_bool(d, "s3.legacy_content_md5")?,
+        use_fips_endpoint: opt_bool(d, "use_fips_endpoint")?,
+        use_dualstack_endpoint: opt_bool(d, "use_dualstack_endpoint")?,
+        request_checksum_calculation: opt_string(d, "request_checksum_calculation")?,
+        response_checksum_validation: opt_string(d, "response_checksum_validation")?,
+    })
+}
+
+/// Resolves a Session's view of the world: profile, region, credentials.
+#[pyfunction]
+fn resolve_session<'py>(py: Python<'py>, options: Bound<'py, PyDict>) -> PyResult<Bound<'py, PyDict>> {
+    let args = extract_session_args(&options)?;
+    let resolved = guarded(py, || settings::resolve_session(&args))?;
+    let out = PyDict::new(py);
+    out.set_item("profile_name", &resolved.profile_name)?;
+    out.set_item("region_name", &resolved.region_name)?;
+    out.set_item("available_profiles", &resolved.available_profiles)?;
+    Ok(out)
+}
+
+/// `Session.get_credentials()`: (access_key, secret_key, token, method) or None.
+#[pyfunction]
+fn session_credentials<'py>(py: Python<'py>, options: Bound<'py, PyDict>) -> PyResult<Py<PyAny>> {
+    let args = extract_session_args(&options)?;
+    let creds = guarded(py, || settings::session_credentials(&args))?;
+    Ok(match creds {
+        Some(c) => (c.access_key, c.secret_key, c.token, c.method).into_pyobject(py)?.into_any().unbind(),
+        None => py.None(),
+    })
+}
+
+#[pymodule]
+fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<CoreClient>()?;
+    m.add_function(wrap_pyfunction!(resolve_session, m)?)?;
+    m.add_function(wrap_pyfunction!(session_credentials, m)?)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    let names: Vec<&str> = ops::ALL.iter().map(|op| op.python_name).collect();
+    m.add("OPERATIONS", names)?;
+    Ok(())
+}

@@ -1,0 +1,267 @@
+//! Turning what the user passed (client arguments and `Config`) plus the
+//! environment and the shared config files into resolved client options,
+//! with botocore's precedence: argument > Config > environment > config file
+//! > default.
+
+use std::time::Duration;
+
+use crate::client::{ClientOptions, RetryMode, SignatureVersion};
+use crate::config_file::{ActiveProfile, Env, SharedConfig};
+use crate::credentials::{self, Credentials, ExplicitCredentials};
+use crate::endpoint::{self, ClientEndpointConfig};
+use crate::error::{Error, Result};
+use crate::transport::TransportOptions;
+
+/// `Session(...)` arguments.
+#[derive(Debug, Clone, Default)]
+pub struct SessionArgs {
+    pub aws_access_key_id: Option<String>,
+    pub aws_secret_access_key: Option<String>,
+    pub aws_session_token: Option<String>,
+    pub region_name: Option<String>,
+    pub profile_name: Option<String>,
+}
+
+/// `client(...)` arguments with `Config` flattened in; the region already
+/// merged over the session's by the caller.
+#[derive(Debug, Clone, Default)]
+pub struct ClientArgs {
+    pub session: SessionArgs,
+    /// Credentials given to `client(...)` itself (they beat the session's).
+    pub client_credentials: ExplicitCredentials,
+    pub endpoint_url: Option<String>,
+    pub use_ssl: bool,
+    pub verify: Option<bool>,
+    pub ca_bundle: Option<String>,
+    pub signature_version: Option<String>,
+    pub user_agent: String,
+    pub user_agent_extra: Option<String>,
+    pub connect_timeout: Option<f64>,
+    pub read_timeout: Option<f64>,
+    pub max_pool_connections: Option<u32>,
+    pub tcp_keepalive: Option<bool>,
+    pub retry_mode: Option<String>,
+    pub max_attempts: Option<u32>,
+    pub total_max_attempts: Option<u32>,
+    pub addressing_style: Option<String>,
+    pub s3_use_dualstack_endpoint: Option<bool>,
+    pub s3_use_accelerate_endpoint: Option<bool>,
+    pub s3_us_east_1_regional_endpoint: Option<String>,
+    pub legacy_content_md5: Option<bool>,
+    pub use_fips_endpoint: Option<bool>,
+    pub use_dualstack_endpoint: Option<bool>,
+    pub request_checksum_calculation: Option<String>,
+    pub response_checksum_validation: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ResolvedSession {
+    pub profile_name: String,
+    pub region_name: Option<String>,
+    pub available_profiles: Vec<String>,
+}
+
+struct Context {
+    env: Env,
+    shared: SharedConfig,
+    active: ActiveProfile,
+    /// The profile name settings are read from (`default` when none named).
+    profile: String,
+}
+
+fn session_explicit(args: &SessionArgs) -> ExplicitCredentials {
+    ExplicitCredentials {
+        access_key: args.aws_access_key_id.clone(),
+        secret_key: args.aws_secret_access_key.clone(),
+        token: args.aws_session_token.clone(),
+    }
+}
+
+impl Context {
+    fn load(args: &SessionArgs) -> Result<Context> {
+        let env = Env::from_process();
+        let shared = SharedConfig::load(&env)?;
+        let active = shared.active_profile(args.profile_name.as_deref(), &env)?;
+        let profile = active.name().to_string();
+        Ok(Context { env, shared, active, profile })
+    }
+
+    fn setting(&self, name: &str) -> Option<String> {
+        self.shared.setting(&self.env, &self.profile, name)
+    }
+
+    /// botocore's `create_client`: client arguments, else the session's
+    /// explicit credentials, else the default provider chain.
+    fn credentials(&self, client: &ExplicitCredentials, session: &SessionArgs) -> Result<Option<Credentials>> {
+        if client.access_key.is_some() || client.secret_key.is_some() {
+            return credentials::resolve(client.clone(), &self.active, &self.env, &self.shared);
+        }
+        if let Some(creds) = credentials::session_credentials(&session_explicit(session))? {
+            return Ok(Some(creds));
+        }
+        credentials::default_chain(&self.active, &self.env, &self.shared)
+    }
+}
+
+pub fn resolve_session(args: &SessionArgs) -> Result<ResolvedSession> {
+    let ctx = Context::load(args)?;
+    Ok(ResolvedSession {
+        region_name: ctx.shared.region(&ctx.env, &ctx.profile, args.region_name.as_deref()),
+        available_profiles: ctx.shared.available_profiles(),
+        profile_name: ctx.profile,
+    })
+}
+
+/// `Session.get_credentials()`.
+pub fn session_credentials(args: &SessionArgs) -> Result<Option<Credentials>> {
+    let ctx = Context::load(args)?;
+    ctx.credentials(&ExplicitCredentials::default(), args)
+}
+
+fn parse_bool(value: Option<String>) -> Option<bool> {
+    value.map(|v| v.trim().eq_ignore_ascii_case("true"))
+}
+
+fn checksum_setting(config_key: &str, value: Option<String>, valid: [&str; 2]) -> Result<()> {
+    if let Some(v) = value {
+        if !valid.contains(&v.to_ascii_lowercase().as_str()) {
+            return Err(Error::InvalidChecksumConfig {
+                config_key: config_key.to_string(),
+                config_value: v,
+                valid_options: format!("('{}', '{}')", valid[0], valid[1]),
+            });
+        }
+    }
+    Ok(())
+}
+
+pub fn resolve_client(args: ClientArgs) -> Result<ClientOptions> {
+    let ctx = Context::load(&args.session)?;
+    let region = ctx
+        .shared
+        .region(&ctx.env, &ctx.profile, args.session.region_name.as_deref())
+        .unwrap_or_else(|| "us-east-1".to_string());
+
+    let ignore_configured = parse_bool(ctx.setting("ignore_configured_endpoint_urls")).unwrap_or(false);
+    let endpoint_url = match args.endpoint_url.clone() {
+        Some(url) => Some(url),
+        None if ignore_configured => None,
+        None => ctx
+            .shared
+            .configured_endpoint_url(&ctx.env, &ctx.profile, "s3")
+            .map_err(|e| Error::InvalidConfig { error_msg: e.error_msg })?,
+    };
+
+    let nested = |key: &str| ctx.setting(&format!("s3.{key}"));
+    let endpoint = ClientEndpointConfig {
+        region: Some(region.clone()),
+        endpoint_url,
+        addressing_style: args.addressing_style.clone().or_else(|| nested("addressing_style")),
+        use_dualstack_endpoint: args
+            .s3_use_dualstack_endpoint
+            .or(args.use_dualstack_endpoint)
+            .or_else(|| parse_bool(ctx.setting("use_dualstack_endpoint")))
+            .or_else(|| parse_bool(nested("use_dualstack_endpoint"))),
+        use_fips_endpoint: args.use_fips_endpoint.or_else(|| parse_bool(ctx.setting("use_fips_endpoint"))),
+        use_accelerate_endpoint: args
+            .s3_use_accelerate_endpoint
+            .or_else(|| parse_bool(nested("use_accelerate_endpoint"))),
+        us_east_1_regional_endpoint: args
+            .s3_us_east_1_regional_endpoint
+            .clone()
+            .or_else(|| nested("us_east_1_regional_endpoint")),
+        use_arn_region: parse_bool(nested("use_arn_region")),
+        s3_disable_multiregion_access_points: parse_bool(nested("s3_disable_multiregion_access_points")),
+    };
+
+    let signature_version = match args.signature_version.as_deref() {
+        None | Some("s3v4") | Some("v4") => SignatureVersion::V4,
+        Some("s3") => SignatureVersion::HmacV1,
+        Some("unsigned") => SignatureVersion::Unsigned,
+        Some(other) => {
+            return Err(Error::UnknownSignatureVersion { signature_version: other.to_string() })
+        }
+    };
+
+    checksum_setting(
+        "request_checksum_calculation",
+        args.request_checksum_calculation.clone().or_else(|| ctx.setting("request_checksum_calculation")),
+        ["when_supported", "when_required"],
+    )?;
+    checksum_setting(
+        "response_checksum_validation",
+        args.response_checksum_validation.clone().or_else(|| ctx.setting("response_checksum_validation")),
+        ["when_supported", "when_required"],
+    )?;
+
+    let retry_mode = match args
+        .retry_mode
+        .clone()
+        .or_else(|| ctx.setting("retry_mode"))
+        .as_deref()
+    {
+        Some("standard") => RetryMode::Standard,
+        Some("adaptive") => RetryMode::Adaptive,
+        _ => RetryMode::Legacy,
+    };
+    let max_attempts = args
+        .total_max_attempts
+        .or(args.max_attempts.map(|retries| retries + 1))
+        .or_else(|| ctx.setting("max_attempts").and_then(|v| v.trim().parse().ok()))
+        .unwrap_or(match retry_mode {
+            RetryMode::Legacy => 5,
+            _ => 3,
+        });
+
+    let legacy_content_md5 = args
+        .legacy_content_md5
+        .or_else(|| parse_bool(ctx.env.get("FASTBOTO_LEGACY_CONTENT_MD5").map(|v| v.to_string())))
+        .unwrap_or(false);
+
+    let mut user_agent = args.user_agent.clone();
+    if let Some(extra) = &args.user_agent_extra {
+        user_agent.push(' ');
+        user_agent.push_str(extra);
+    }
+
+    let credentials = if signature_version == SignatureVersion::Unsigned {
+        None
+    } else {
+        ctx.credentials(&args.client_credentials, &args.session)?
+    };
+
+    let secs = |v: Option<f64>, default: u64| {
+        v.filter(|s| s.is_finite() && *s > 0.0)
+            .map(Duration::from_secs_f64)
+            .unwrap_or(Duration::from_secs(default))
+    };
+    Ok(ClientOptions {
+        region,
+        endpoint,
+        credentials,
+        signature_version,
+        legacy_content_md5,
+        use_ssl: args.use_ssl,
+        user_agent,
+        transport: TransportOptions {
+            connect_timeout: secs(args.connect_timeout, 60),
+            read_timeout: secs(args.read_timeout, 60),
+            max_pool_connections: args.max_pool_connections.unwrap_or(10) as usize,
+            tcp_keepalive: args.tcp_keepalive.unwrap_or(false),
+            verify: args.verify.unwrap_or(true),
+        },
+        retry_mode,
+        max_attempts,
+    })
+}
+
+/// `client.meta.endpoint_url`: the custom endpoint as given, else the
+/// endpoint the rules pick for the client's region without a bucket.
+pub fn display_endpoint_url(options: &ClientOptions) -> String {
+    if let Some(url) = &options.endpoint.endpoint_url {
+        return url.clone();
+    }
+    let params = endpoint::params_for_bucket_operation(&options.endpoint, "ListBuckets", "");
+    let params = endpoint::EndpointParams { bucket: None, ..params };
+    endpoint::resolve(&params).map(|e| e.url).unwrap_or_default()
+}

@@ -1,0 +1,124 @@
+"""Shared fixtures. Nothing here imports fastboto (the harness self-tests
+must run without it); the test modules that judge fastboto import it at the
+top, so a missing or broken fastboto fails them instead of skipping."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import urllib.request
+
+import pytest
+
+from support.capture_server import CaptureServer
+from support.reference import FAKE_ACCESS_KEY, FAKE_SECRET_KEY, scrub
+
+# Long hex runs in a failure report are signatures (or pieces of one, when
+# pytest truncates a value); they are hidden along with the fake secrets.
+_HEX_RUN = re.compile(r"(?<![0-9a-fA-F])[0-9a-f]{16,}(?![0-9a-fA-F])")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Belt and braces: no secret key, session token or signature in any report."""
+    outcome = yield
+    rep = outcome.get_result()
+    if rep.longrepr is None:
+        return
+    text = str(rep.longrepr)
+    clean = _HEX_RUN.sub("<hex>", scrub(text))
+    if clean != text:
+        rep.longrepr = clean
+
+# Variables that could leak the developer's setup into a test.
+_LEAKY_PREFIXES = ("AWS_", "BOTO_", "FASTBOTO_")
+_LEAKY_NAMES = (
+    "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY",
+    "http_proxy", "https_proxy", "no_proxy", "all_proxy",
+    "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE", "SSL_CERT_DIR",
+)
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(monkeypatch, tmp_path):
+    """No AWS_* variable, proxy or config file of the machine reaches a test.
+
+    AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE point at empty files and
+    HOME at a temporary directory; AWS_EC2_METADATA_DISABLED keeps any
+    credential lookup from trying the instance metadata service.
+    """
+    for name in list(os.environ):
+        if name.startswith(_LEAKY_PREFIXES) or name in _LEAKY_NAMES:
+            monkeypatch.delenv(name, raising=False)
+    aws_dir = tmp_path / "aws-home"
+    aws_dir.mkdir()
+    config = aws_dir / "config"
+    creds = aws_dir / "credentials"
+    config.write_text("")
+    creds.write_text("")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(creds))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    monkeypatch.setenv("HOME", str(aws_dir))
+    yield
+
+
+@pytest.fixture
+def capture_server():
+    """A fresh recording server on 127.0.0.1 (plain HTTP; also usable as an HTTP proxy)."""
+    with CaptureServer() as srv:
+        yield srv
+    # a protocol error means a client sent something that is not HTTP/1.1
+    assert not srv.errors, f"capture server saw malformed requests: {srv.errors}"
+
+
+@pytest.fixture
+def tls_capture_server():
+    """Like capture_server, over TLS with a throw-away CA at ``.ca_file``."""
+    with CaptureServer(tls=True) as srv:
+        yield srv
+    assert not srv.errors, f"capture server saw malformed requests: {srv.errors}"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class MotoEndpoint(str):
+    """The moto server's endpoint URL (a str), with the fake credentials to use."""
+
+    access_key = FAKE_ACCESS_KEY
+    secret_key = FAKE_SECRET_KEY
+
+    def reset(self) -> None:
+        req = urllib.request.Request(self + "/moto-api/reset", method="POST", data=b"")
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            assert resp.status == 200
+
+
+@pytest.fixture(scope="session")
+def _moto_server_session():
+    from moto.server import ThreadedMotoServer
+
+    mp = pytest.MonkeyPatch()
+    mp.setenv("AWS_ACCESS_KEY_ID", FAKE_ACCESS_KEY)
+    mp.setenv("AWS_SECRET_ACCESS_KEY", FAKE_SECRET_KEY)
+    mp.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=_free_port(), verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    try:
+        yield MotoEndpoint(f"http://{host}:{port}")
+    finally:
+        server.stop()
+        mp.undo()
+
+
+@pytest.fixture
+def moto_server(_moto_server_session):
+    """Endpoint URL of a session-wide moto server, reset before each test."""
+    _moto_server_session.reset()
+    yield _moto_server_session
