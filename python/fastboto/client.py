@@ -60,6 +60,8 @@ class ClientMeta:
             "put_bucket_policy": "PutBucketPolicy",
             "get_bucket_policy": "GetBucketPolicy",
             "delete_bucket_policy": "DeleteBucketPolicy",
+            "put_bucket_acl": "PutBucketAcl",
+            "get_bucket_acl": "GetBucketAcl",
         }
 
     @property
@@ -113,6 +115,14 @@ class S3:
     def delete_bucket_policy(self, *args: Any, **kwargs: Any) -> dict:
         _no_positional("delete_bucket_policy", args)
         return self._call("delete_bucket_policy", **kwargs)
+
+    def put_bucket_acl(self, *args: Any, **kwargs: Any) -> dict:
+        _no_positional("put_bucket_acl", args)
+        return self._call("put_bucket_acl", **kwargs)
+
+    def get_bucket_acl(self, *args: Any, **kwargs: Any) -> dict:
+        _no_positional("get_bucket_acl", args)
+        return self._call("get_bucket_acl", **kwargs)
 
     def prepare_request(self, operation_name: str, **kwargs: Any) -> PreparedRequest:
         """Validates and signs a call exactly as it would be sent, without

@@ -17,3 +17,45 @@ pub const EXPECTED_BUCKET_OWNER: Member =
 /// The input of operations that take only a bucket (GetBucketPolicy, ...).
 pub static BUCKET_ONLY_INPUT: Shape =
     Shape::structure("BucketRequest", &[BUCKET, EXPECTED_BUCKET_OWNER], &["Bucket"]);
+
+// Access-control shapes, shared by PutBucketAcl and GetBucketAcl.
+
+use crate::model::{ShapeKind, XmlNamespace};
+
+pub const XSI: XmlNamespace =
+    XmlNamespace { prefix: Some("xsi"), uri: "http://www.w3.org/2001/XMLSchema-instance" };
+pub const S3_NAMESPACE: XmlNamespace =
+    XmlNamespace { prefix: None, uri: "http://s3.amazonaws.com/doc/2006-03-01/" };
+
+pub static GRANTEE: Shape = Shape::structure(
+    "Grantee",
+    &[
+        Member::body("DisplayName", &STRING),
+        Member::body("EmailAddress", &STRING),
+        Member::body("ID", &STRING),
+        Member::body("Type", &STRING).named("xsi:type").attribute(),
+        Member::body("URI", &STRING),
+    ],
+    &["Type"],
+);
+
+pub static GRANT: Shape = Shape::structure(
+    "Grant",
+    &[
+        Member::body("Grantee", &GRANTEE).namespaced(XSI),
+        Member::body("Permission", &STRING),
+    ],
+    &[],
+);
+
+pub static GRANTS: Shape = Shape {
+    name: "Grants",
+    kind: ShapeKind::List { member: &GRANT, member_name: Some("Grant"), flattened: false },
+    min: None,
+};
+
+pub static OWNER: Shape = Shape::structure(
+    "Owner",
+    &[Member::body("DisplayName", &STRING), Member::body("ID", &STRING)],
+    &[],
+);

@@ -3,7 +3,9 @@
 
 pub mod common;
 pub mod delete_bucket_policy;
+pub mod get_bucket_acl;
 pub mod get_bucket_policy;
+pub mod put_bucket_acl;
 pub mod put_bucket_policy;
 
 use crate::model::Operation;
@@ -12,6 +14,8 @@ pub static ALL: &[&Operation] = &[
     &put_bucket_policy::OPERATION,
     &get_bucket_policy::OPERATION,
     &delete_bucket_policy::OPERATION,
+    &put_bucket_acl::OPERATION,
+    &get_bucket_acl::OPERATION,
 ];
 
 /// Looks an operation up by its API name (`PutBucketPolicy`) or its Python
