@@ -139,7 +139,7 @@ class CannedResponse:
                 reason = "Unknown"
         body = self.body.encode("utf-8") if isinstance(self.body, str) else self.body
         headers = list(self.headers)
-        if not any(k.lower() == "content-length" for k, _ in headers):
+        if not any(k.lower() in ("content-length", "transfer-encoding") for k, _ in headers):
             headers.append(("Content-Length", str(len(body))))
         if self.close and not any(k.lower() == "connection" for k, _ in headers):
             headers.append(("Connection", "close"))
