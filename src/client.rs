@@ -57,6 +57,8 @@ pub struct PreparedCall {
     pub operation: &'static Operation,
     pub request: HttpRequest,
     pub scope: SigningScope,
+    /// botocore's HmacV1 canonical resource (`/bucket/?policy`).
+    pub hmac_v1_resource: String,
 }
 
 pub struct Client {
@@ -104,6 +106,13 @@ fn join_url(endpoint_url: &str, path_and_query: &str) -> String {
     url.push_str(path_and_query);
     url
 }
+
+/// botocore's `percent_encode` for URI labels: everything but unreserved characters.
+const URI_LABEL: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 fn invocation_id() -> String {
     uuid::Uuid::new_v4().to_string()
@@ -162,7 +171,14 @@ impl Client {
             },
             None => SigningScope { region: self.options.region.clone(), service: "s3".into() },
         };
+        let encoded_bucket: String = percent_encoding::utf8_percent_encode(
+            bucket.as_deref().unwrap_or(""),
+            URI_LABEL,
+        )
+        .collect();
+        let hmac_v1_resource = format!("/{encoded_bucket}/{}", serialized.path_and_query);
         Ok(PreparedCall {
+            hmac_v1_resource,
             operation: op,
             request: HttpRequest {
                 method: serialized.method,
@@ -235,9 +251,8 @@ impl Client {
         match self.options.signature_version {
             SignatureVersion::Unsigned => {}
             SignatureVersion::HmacV1 => {
-                return Err(Error::Internal(
-                    "signature_version='s3' (HmacV1) is not implemented yet".into(),
-                ))
+                let credentials = self.options.credentials.as_ref().ok_or(Error::NoCredentials)?;
+                signing::sign_hmac_v1(&mut request, credentials, &call.hmac_v1_resource, time)?;
             }
             SignatureVersion::V4 => {
                 let credentials = self.options.credentials.as_ref().ok_or(Error::NoCredentials)?;

@@ -15,6 +15,7 @@ use aws_smithy_runtime_api::client::identity::Identity;
 use crate::credentials::Credentials;
 use crate::error::{Error, Result};
 use crate::protocol::HttpRequest;
+use sha1::Sha1;
 
 /// Where and how a request is signed, as the endpoint rules decide.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,6 +88,69 @@ pub fn sign_v4(
     Ok(())
 }
 
+/// botocore's `HmacV1Auth` (`signature_version="s3"`), the legacy
+/// `Authorization: AWS AK:signature` scheme that S3-compatible stores such as
+/// Huawei OBS document. `resource` is botocore's canonical resource, e.g.
+/// `/bucket/?policy`.
+pub fn sign_hmac_v1(
+    request: &mut HttpRequest,
+    credentials: &Credentials,
+    resource: &str,
+    time: SystemTime,
+) -> Result<()> {
+    use base64::Engine;
+    use hmac::{Hmac, KeyInit, Mac};
+
+    request.headers.retain(|(k, _)| !k.eq_ignore_ascii_case("Date"));
+    request.headers.push(("Date".into(), httpdate::fmt_http_date(time)));
+    if let Some(token) = credentials.token.as_deref().filter(|t| !t.is_empty()) {
+        request.headers.retain(|(k, _)| !k.eq_ignore_ascii_case("x-amz-security-token"));
+        request.headers.push(("x-amz-security-token".into(), token.to_string()));
+    }
+    let standard = |name: &str| {
+        request
+            .headers
+            .iter()
+            .filter(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.trim())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let mut custom: Vec<(String, String)> = Vec::new();
+    for (k, v) in &request.headers {
+        let lower = k.to_ascii_lowercase();
+        if !lower.starts_with("x-amz-") {
+            continue;
+        }
+        match custom.iter_mut().find(|(name, _)| *name == lower) {
+            Some((_, joined)) => {
+                joined.push(',');
+                joined.push_str(v.trim());
+            }
+            None => custom.push((lower, v.trim().to_string())),
+        }
+    }
+    custom.sort();
+    let mut string_to_sign = format!(
+        "{}\n{}\n{}\n{}\n",
+        request.method,
+        standard("content-md5"),
+        standard("content-type"),
+        standard("date")
+    );
+    for (k, v) in &custom {
+        string_to_sign.push_str(&format!("{k}:{v}\n"));
+    }
+    string_to_sign.push_str(resource);
+    let mut mac = Hmac::<Sha1>::new_from_slice(credentials.secret_key.as_bytes())
+        .map_err(|e| Error::Internal(format!("HMAC key: {e}")))?;
+    mac.update(string_to_sign.as_bytes());
+    let signature = base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
+    request.headers.retain(|(k, _)| !k.eq_ignore_ascii_case("Authorization"));
+    request.headers.push(("Authorization".into(), format!("AWS {}:{signature}", credentials.access_key)));
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,6 +212,31 @@ mod tests {
         assert_eq!(header(&req, "x-amz-security-token"), "TOKEN");
         assert!(header(&req, "authorization")
             .contains("SignedHeaders=host;x-amz-content-sha256;x-amz-date;x-amz-security-token"));
+    }
+
+    // botocore 1.43 HmacV1Auth, same request, Date "Mon, 23 Nov 2026 19:07:51 GMT".
+    #[test]
+    fn hmac_v1_matches_botocore() {
+        let mut req = HttpRequest {
+            method: "PUT",
+            url: "https://mybucket.s3.amazonaws.com/?policy".into(),
+            headers: vec![
+                ("x-amz-expected-bucket-owner".into(), "1".into()),
+                ("x-amz-checksum-crc32".into(), "jNwWgw==".into()),
+                ("x-amz-sdk-checksum-algorithm".into(), "CRC32".into()),
+            ],
+            body: b"x".to_vec(),
+        };
+        let creds = Credentials {
+            access_key: "AKID".into(),
+            secret_key: "SECRET".into(),
+            token: None,
+            method: "explicit".into(),
+        };
+        let t = UNIX_EPOCH + Duration::from_secs(1_795_460_871);
+        sign_hmac_v1(&mut req, &creds, "/mybucket/?policy", t).unwrap();
+        assert_eq!(header(&req, "date"), "Mon, 23 Nov 2026 19:07:51 GMT");
+        assert_eq!(header(&req, "authorization"), "AWS AKID:+sAaDlsamLyfB+5AV1f4Sj24n9g=");
     }
 
     const BOTOCORE_SIGNATURE: &str = include_str!("signing_vector.txt");

@@ -1,0 +1,349 @@
+"""Responses and errors: fastboto's parsed results and exceptions vs botocore's.
+
+The capture server answers both clients with the same canned response (S3
+XML errors, proxy HTML pages, empty bodies, successes with request ids) and
+the results must be equal: the ClientError's class name, str(), .response
+dict and operation_name; the success dict including ResponseMetadata.
+
+Retries: most tests use retries={"max_attempts": 0} on both clients so a
+5xx is not retried; the retry tests configure both alike and require the
+same number of attempts, the same RetryAttempts/MaxAttemptsReached and the
+same str() ("reached max retries: N").
+"""
+
+from __future__ import annotations
+
+import socket
+
+import botocore.exceptions
+import pytest
+
+import fastboto  # noqa: F401  -- a missing fastboto must fail this module, not skip it
+from support.capture_server import CannedResponse
+from support.ours import client_pair, fastboto_client, run_both
+from support.reference import (
+    assert_same_error,
+    call_and_capture,
+    compare_requests,
+    scrub,
+    verify_sigv4,
+)
+from support.s3_responses import AMZ_IDS, COMMON, ERROR_RESPONSES, ok, xml_error
+
+NO_RETRY = {"retries": {"max_attempts": 0}}
+OPERATIONS = {
+    "put_bucket_policy": dict(Bucket="my-bucket", Policy='{"Version": "2012-10-17"}'),
+    "get_bucket_policy": dict(Bucket="my-bucket"),
+    "delete_bucket_policy": dict(Bucket="my-bucket"),
+}
+
+
+def custom(server, config=NO_RETRY, **kw):
+    return dict(region_name="us-east-1", endpoint_url=server.url, config=config, **kw)
+
+
+def assert_same_outcome(ours, theirs, ours_client=None):
+    """Same error (class, str, .response, operation_name) or same result; same requests."""
+    __tracebackhide__ = True
+    if theirs.error is not None:
+        assert_same_error(ours.error, theirs.error)
+        if isinstance(theirs.error, botocore.exceptions.ClientError):
+            assert ours.error.response == theirs.error.response, (
+                f"ClientError.response differs:\n ours:   {ours.error.response}\n theirs: {theirs.error.response}")
+            assert ours.error.operation_name == theirs.error.operation_name
+            if ours_client is not None:
+                code = theirs.error.response["Error"]["Code"]
+                assert isinstance(ours.error, ours_client.exceptions.from_code(code))
+                assert isinstance(ours.error, ours_client.exceptions.ClientError)
+    else:
+        assert ours.error is None, f"fastboto raised {type(ours.error).__name__}: {scrub(ours.error)}"
+        assert ours.result == theirs.result, f"result differs:\n ours:   {ours.result}\n theirs: {theirs.result}"
+    assert len(ours.requests) == len(theirs.requests), (
+        f"fastboto sent {len(ours.requests)} request(s), botocore {len(theirs.requests)}")
+    for o, t in zip(ours.requests, theirs.requests):
+        compare_requests(o, t)
+        verify_sigv4(o)
+
+
+def both(server, operation, params=None, client_kwargs=None):
+    client_kwargs = client_kwargs or custom(server)
+    params = OPERATIONS[operation] if params is None else params
+    ours_c, theirs_c = client_pair(**client_kwargs)
+    theirs = call_and_capture(server, theirs_c, operation, **params)
+    ours = call_and_capture(server, ours_c, operation, **params)
+    assert_same_outcome(ours, theirs, ours_c)
+    return ours, theirs, ours_c
+
+
+# ---------------------------------------------------------------------------
+# error responses
+# ---------------------------------------------------------------------------
+@pytest.mark.parametrize("operation", list(OPERATIONS))
+@pytest.mark.parametrize("name", list(ERROR_RESPONSES))
+def test_error_responses(capture_server, operation, name):
+    response, _code = ERROR_RESPONSES[name]
+    capture_server.set_response(response)
+    ours, theirs, _ = both(capture_server, operation)
+    assert isinstance(ours.error, botocore.exceptions.ClientError)
+    assert isinstance(ours.error, fastboto.exceptions.ClientError)
+
+
+def test_no_such_bucket_is_modeled_exception(capture_server):
+    capture_server.set_response(ERROR_RESPONSES["NoSuchBucket-404"][0])
+    ours, theirs, ours_c = both(capture_server, "put_bucket_policy")
+    assert type(ours.error).__name__ == "NoSuchBucket"
+    assert isinstance(ours.error, ours_c.exceptions.NoSuchBucket)
+    assert ours_c.exceptions.from_code("NoSuchBucket") is ours_c.exceptions.NoSuchBucket
+    with pytest.raises(ours_c.exceptions.NoSuchBucket):
+        ours_c.get_bucket_policy(Bucket="gone")
+    with pytest.raises(botocore.exceptions.ClientError):
+        ours_c.delete_bucket_policy(Bucket="gone")
+
+
+def test_exceptions_from_code_matches_botocore():
+    ours_c, theirs_c = client_pair(region_name="us-east-1")
+    codes = sorted(theirs_c.exceptions._code_to_exception) + [
+        "MalformedPolicy", "NoSuchBucketPolicy", "403", "502", "SlowDown", "Unknown", ""]
+    for code in codes:
+        theirs_cls = theirs_c.exceptions.from_code(code)
+        ours_cls = ours_c.exceptions.from_code(code)
+        assert ours_cls.__name__ == theirs_cls.__name__, code
+        assert issubclass(ours_cls, botocore.exceptions.ClientError)
+        assert issubclass(ours_cls, ours_c.exceptions.ClientError)
+        if theirs_cls is not theirs_c.exceptions.ClientError:
+            assert getattr(ours_c.exceptions, code) is ours_cls
+
+
+@pytest.mark.parametrize("status,body", [
+    (500, b""),
+    (503, b"<html><body>Service Unavailable</body></html>"),
+    (504, b"Gateway Timeout"),
+    (599, b""),
+])
+def test_5xx_without_retries(capture_server, status, body):
+    capture_server.set_response(CannedResponse(status, [("Content-Type", "text/html")], body))
+    both(capture_server, "get_bucket_policy")
+
+
+def test_error_caught_as_botocore_client_error(capture_server):
+    capture_server.set_response(ERROR_RESPONSES["AccessDenied-403"][0])
+    c = fastboto_client(**custom(capture_server))
+    try:
+        c.put_bucket_policy(Bucket="b", Policy="{}")
+    except botocore.exceptions.ClientError as e:
+        assert e.response["Error"]["Code"] == "AccessDenied"
+    else:
+        pytest.fail("no ClientError raised")
+
+
+# ---------------------------------------------------------------------------
+# successes
+# ---------------------------------------------------------------------------
+@pytest.mark.parametrize("status", [200, 204])
+def test_put_success_result(capture_server, status):
+    capture_server.set_response(ok(status))
+    both(capture_server, "put_bucket_policy")
+
+
+@pytest.mark.parametrize("status", [200, 204])
+def test_delete_success_result(capture_server, status):
+    capture_server.set_response(ok(status))
+    both(capture_server, "delete_bucket_policy")
+
+
+@pytest.mark.parametrize("policy", [
+    '{"Version":"2012-10-17","Statement":[]}', "", '{"Sid": "日本語 ✓ é 🚀"}', "x" * 30000, "  {\r\n}\n  ",
+], ids=["typical", "empty", "unicode", "30KB", "whitespace"])
+def test_get_success_result(capture_server, policy):
+    capture_server.set_response(ok(200, policy.encode("utf-8"), [("Content-Type", "application/json")]))
+    ours, _, _ = both(capture_server, "get_bucket_policy")
+    assert ours.result["Policy"] == policy
+
+
+def test_get_success_chunked_response(capture_server):
+    body = '{"Version": "2012-10-17", "Statement": ["é"]}'.encode()
+    chunked = b"".join(b"%x\r\n%s\r\n" % (len(body[i:i + 7]), body[i:i + 7]) for i in range(0, len(body), 7)) + b"0\r\n\r\n"
+    capture_server.set_response(CannedResponse(200, COMMON + AMZ_IDS + [("Transfer-Encoding", "chunked")], chunked))
+    both(capture_server, "get_bucket_policy")
+
+
+def test_success_without_request_ids_and_with_odd_headers(capture_server):
+    capture_server.set_response(CannedResponse(
+        200, [("X-Custom", "one"), ("x-custom", "two"), ("X-Amz-Bucket-Region", "eu-west-1"), ("ETag", '"abc"')],
+        b"{}"))
+    both(capture_server, "get_bucket_policy")
+
+
+def test_connection_close_between_calls(capture_server):
+    capture_server.set_response(CannedResponse(200, AMZ_IDS, b"{}", close=True))
+    ours_c, theirs_c = client_pair(**custom(capture_server))
+    for _ in range(3):
+        theirs = call_and_capture(capture_server, theirs_c, "get_bucket_policy", Bucket="b")
+        ours = call_and_capture(capture_server, ours_c, "get_bucket_policy", Bucket="b")
+        assert_same_outcome(ours, theirs)
+
+
+def test_keep_alive_reuses_connection(capture_server):
+    capture_server.set_response(ok(204))
+    c = fastboto_client(**custom(capture_server))
+    for _ in range(5):
+        c.delete_bucket_policy(Bucket="b")
+    ids = {r.connection_id for r in capture_server.requests}
+    assert len(capture_server.requests) == 5
+    assert len(ids) == 1, f"fastboto opened {len(ids)} connections for 5 serial calls"
+
+
+# ---------------------------------------------------------------------------
+# retries
+# ---------------------------------------------------------------------------
+# Config's max_attempts counts retries (total = max_attempts + 1) in both
+# modes; total_max_attempts counts all attempts.
+@pytest.mark.parametrize("retries,expected_attempts", [
+    ({"mode": "legacy", "max_attempts": 1}, 2),
+    ({"mode": "standard", "max_attempts": 1}, 2),
+    ({"mode": "standard", "max_attempts": 0}, 1),
+    ({"total_max_attempts": 2}, 2),
+    ({"mode": "standard", "total_max_attempts": 1}, 1),
+], ids=["legacy-max1", "standard-max1", "standard-max0", "total2", "standard-total1"])
+def test_retries_on_5xx(capture_server, retries, expected_attempts):
+    capture_server.set_response(xml_error(500, "InternalError", "We encountered an internal error. Please try again."))
+    ours, theirs, _ = both(capture_server, "put_bucket_policy", client_kwargs=custom(capture_server, {"retries": retries}))
+    assert len(theirs.requests) == expected_attempts  # the harness' own expectation of botocore
+
+
+def test_retry_then_success(capture_server):
+    capture_server.set_response(ok(204))
+    kw = custom(capture_server, {"retries": {"mode": "standard", "max_attempts": 3}})
+    ours_c, theirs_c = client_pair(**kw)
+    capture_server.enqueue(xml_error(503, "SlowDown", "Please reduce your request rate."))
+    theirs = call_and_capture(capture_server, theirs_c, "delete_bucket_policy", Bucket="b")
+    capture_server.enqueue(xml_error(503, "SlowDown", "Please reduce your request rate."))
+    ours = call_and_capture(capture_server, ours_c, "delete_bucket_policy", Bucket="b")
+    assert theirs.result["ResponseMetadata"]["RetryAttempts"] == 1
+    assert_same_outcome(ours, theirs)
+
+
+def test_4xx_is_not_retried(capture_server):
+    capture_server.set_response(ERROR_RESPONSES["AccessDenied-403"][0])
+    both(capture_server, "put_bucket_policy",
+         client_kwargs=custom(capture_server, {"retries": {"mode": "standard", "max_attempts": 3}}))
+
+
+# ---------------------------------------------------------------------------
+# S3 region redirects (SPEC §4)
+# ---------------------------------------------------------------------------
+REDIRECTS = {
+    "301-permanent-redirect": xml_error(
+        301, "PermanentRedirect",
+        "The bucket you are attempting to access must be addressed using the specified endpoint.",
+        headers=[("x-amz-bucket-region", "eu-west-1")], Endpoint="my-bucket.s3.eu-west-1.amazonaws.com",
+        Bucket="my-bucket"),
+    "400-authorization-header-malformed": xml_error(
+        400, "AuthorizationHeaderMalformed",
+        "The authorization header is malformed; the region 'us-east-1' is wrong; expecting 'eu-west-1'",
+        headers=[("x-amz-bucket-region", "eu-west-1")], Region="eu-west-1"),
+    "400-malformed-region-in-body-only": xml_error(
+        400, "AuthorizationHeaderMalformed", "The authorization header is malformed", Region="ap-south-1"),
+    "400-illegal-location-constraint": xml_error(
+        400, "IllegalLocationConstraintException", "The eu-south-1 location constraint is not valid.",
+        headers=[("x-amz-bucket-region", "eu-south-1")]),
+    "307-temporary-redirect": xml_error(
+        307, "TemporaryRedirect", "Please re-send this request to the specified temporary endpoint.",
+        headers=[("x-amz-bucket-region", "eu-west-1"),
+                 ("Location", "http://my-bucket.s3-eu-west-1.amazonaws.com/?policy")],
+        Endpoint="my-bucket.s3-eu-west-1.amazonaws.com"),
+}
+
+
+def _proxy(server, config=None):
+    cfg = dict(NO_RETRY, proxies={"http": server.proxy_url}, **(config or {}))
+    return dict(region_name="us-east-1", use_ssl=False, config=cfg)
+
+
+@pytest.mark.parametrize("mode", ["proxy", "custom"])
+@pytest.mark.parametrize("operation", list(OPERATIONS))
+@pytest.mark.parametrize("name", list(REDIRECTS))
+def test_region_redirect(capture_server, mode, operation, name):
+    """A wrong-region error is retried once against the bucket's region (new host, new signing region)."""
+    final = ok(200, b"{}") if operation == "get_bucket_policy" else ok(204)
+    capture_server.set_response(final)
+    kw = _proxy(capture_server) if mode == "proxy" else custom(capture_server)
+    ours_c, theirs_c = client_pair(**kw)
+    capture_server.enqueue(REDIRECTS[name])
+    theirs = call_and_capture(capture_server, theirs_c, operation, **OPERATIONS[operation])
+    capture_server.enqueue(REDIRECTS[name])
+    ours = call_and_capture(capture_server, ours_c, operation, **OPERATIONS[operation])
+    assert len(theirs.requests) == 2, "harness: botocore did not redirect"
+    assert_same_outcome(ours, theirs)
+
+
+@pytest.mark.parametrize("mode", ["proxy", "custom"])
+def test_region_redirect_only_once(capture_server, mode):
+    capture_server.set_response(REDIRECTS["301-permanent-redirect"])
+    kw = _proxy(capture_server) if mode == "proxy" else custom(capture_server)
+    ours_c, theirs_c = client_pair(**kw)
+    theirs = call_and_capture(capture_server, theirs_c, "put_bucket_policy", **OPERATIONS["put_bucket_policy"])
+    ours = call_and_capture(capture_server, ours_c, "put_bucket_policy", **OPERATIONS["put_bucket_policy"])
+    assert_same_outcome(ours, theirs)
+
+
+def test_region_redirect_is_remembered_per_bucket(capture_server):
+    """botocore's redirector caches the bucket's region: the next call goes there directly."""
+    capture_server.set_response(ok(204))
+    ours_c, theirs_c = client_pair(**_proxy(capture_server))
+    outcomes = {}
+    for label, c in (("theirs", theirs_c), ("ours", ours_c)):
+        capture_server.enqueue(REDIRECTS["301-permanent-redirect"])
+        first = call_and_capture(capture_server, c, "delete_bucket_policy", Bucket="my-bucket")
+        second = call_and_capture(capture_server, c, "delete_bucket_policy", Bucket="my-bucket")
+        other = call_and_capture(capture_server, c, "delete_bucket_policy", Bucket="other-bucket")
+        outcomes[label] = (first, second, other)
+    for o, t in zip(outcomes["ours"], outcomes["theirs"]):
+        assert_same_outcome(o, t)
+
+
+# ---------------------------------------------------------------------------
+# transport errors
+# ---------------------------------------------------------------------------
+def _closed_port() -> int:
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+@pytest.mark.parametrize("operation", list(OPERATIONS))
+def test_endpoint_connection_error(operation):
+    kw = dict(region_name="us-east-1", endpoint_url=f"http://127.0.0.1:{_closed_port()}", config=NO_RETRY)
+    ours_c, theirs_c = client_pair(**kw)
+    with pytest.raises(Exception) as theirs:
+        getattr(theirs_c, operation)(**OPERATIONS[operation])
+    with pytest.raises(Exception) as ours:
+        getattr(ours_c, operation)(**OPERATIONS[operation])
+    assert_same_error(ours.value, theirs.value)
+    assert isinstance(ours.value, fastboto.exceptions.EndpointConnectionError)
+
+
+def test_connection_closed_error(capture_server):
+    capture_server.set_response(CannedResponse(drop=True))
+    ours, theirs = run_both(capture_server, "put_bucket_policy", custom(capture_server), OPERATIONS["put_bucket_policy"])
+    assert_same_error(ours.error, theirs.error)
+    assert len(ours.requests) == len(theirs.requests) == 1
+
+
+def test_read_timeout_error(capture_server):
+    capture_server.set_response(CannedResponse(204, delay=1.5))
+    kw = custom(capture_server, dict(NO_RETRY, read_timeout=0.3))
+    ours, theirs = run_both(capture_server, "delete_bucket_policy", kw, OPERATIONS["delete_bucket_policy"])
+    assert_same_error(ours.error, theirs.error)
+    assert isinstance(ours.error, botocore.exceptions.ReadTimeoutError)
+    assert len(ours.requests) == len(theirs.requests) == 1
+
+
+def test_connection_error_retried_like_botocore(capture_server):
+    capture_server.set_response(CannedResponse(drop=True))
+    kw = custom(capture_server, {"retries": {"mode": "standard", "max_attempts": 1}})
+    ours, theirs = run_both(capture_server, "delete_bucket_policy", kw, OPERATIONS["delete_bucket_policy"])
+    assert_same_error(ours.error, theirs.error)
+    assert len(ours.requests) == len(theirs.requests) == 2
