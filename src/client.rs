@@ -6,13 +6,13 @@ use std::time::{Duration, SystemTime};
 
 use crate::checksum::{self, Algorithm};
 use crate::credentials::Credentials;
-use crate::endpoint::{self, ClientEndpointConfig};
+use crate::endpoint::{self, ClientEndpointConfig, ClientEndpointExtras};
 use crate::error::{Error, Result};
 use crate::model::{validate::validate, Input, InputKind, Operation, Value};
 use crate::protocol::{parse, serialize, HttpRequest};
 use crate::response::Document;
 use crate::signing::{self, SigningScope};
-use crate::transport::{Transport, TransportOptions};
+use crate::transport::{Lane, Transport, TransportOptions};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SignatureVersion {
@@ -35,14 +35,14 @@ pub enum RetryMode {
 /// environment and config files.
 #[derive(Debug, Clone)]
 pub struct ClientOptions {
+    /// `client.meta.region_name`, as botocore derives it.
     pub region: String,
     pub endpoint: ClientEndpointConfig,
+    pub endpoint_extras: ClientEndpointExtras,
     pub credentials: Option<Credentials>,
     pub signature_version: SignatureVersion,
     /// Send Content-MD5 and no flexible checksum, as botocore < 1.36 did.
     pub legacy_content_md5: bool,
-    /// `use_ssl=False`: plain http for resolved AWS endpoints.
-    pub use_ssl: bool,
     pub user_agent: String,
     pub transport: TransportOptions,
     pub retry_mode: RetryMode,
@@ -195,19 +195,13 @@ impl Client {
         op: &'static Operation,
         bucket: Option<&str>,
     ) -> Result<endpoint::ResolvedEndpoint> {
-        let params =
-            endpoint::params_for_bucket_operation(&self.options.endpoint, op.name, bucket.unwrap_or(""));
-        let params = endpoint::EndpointParams {
-            bucket: bucket.map(str::to_string),
-            ..params
-        };
-        let mut resolved = endpoint::resolve(&params)?;
-        if !self.options.use_ssl {
-            if let Some(rest) = resolved.url.strip_prefix("https://") {
-                resolved.url = format!("http://{rest}");
-            }
-        }
-        Ok(resolved)
+        endpoint::resolve_bucket_operation(
+            &self.options.endpoint,
+            &self.options.endpoint_extras,
+            op.name,
+            bucket.unwrap_or(""),
+        )
+        .map_err(endpoint::to_client_error)
     }
 
     /// botocore ≥ 1.36's flexible checksums: the requested algorithm, or
@@ -270,12 +264,12 @@ impl Client {
     }
 
     /// Sends a prepared call, retrying as botocore's retry mode would.
-    pub async fn execute(&self, call: &PreparedCall) -> Result<Document> {
+    pub async fn execute(&self, call: &PreparedCall, lane: Lane) -> Result<Document> {
         let max_attempts = self.options.max_attempts.max(1);
         let mut attempt = 1;
         loop {
             let request = self.sign(call, attempt, SystemTime::now())?;
-            let mut outcome = match self.transport.send(&request).await {
+            let mut outcome = match self.transport.send(&request, lane).await {
                 Ok(response) => parse::parse_response(call.operation, &response, attempt - 1),
                 Err(e) => Err(e),
             };

@@ -83,7 +83,7 @@ impl Error {
             Error::CredentialRetrieval { .. } => "CredentialRetrievalError",
             Error::NoRegion => "NoRegionError",
             Error::UnknownService { .. } => "UnknownServiceError",
-            Error::EndpointResolution { .. } => "EndpointResolutionError",
+            Error::EndpointResolution { msg } => crate::endpoint::translate_rule_error(msg).class_name,
             Error::InvalidEndpointUrl { .. } => "InvalidEndpointConfigurationError",
             Error::FlexibleChecksum { .. } => "FlexibleChecksumError",
             Error::InvalidChecksumConfig { .. } => "InvalidChecksumConfigError",
@@ -115,9 +115,8 @@ impl Error {
                 ("service_name", service_name.clone()),
                 ("known_service_names", known_service_names.clone()),
             ],
-            Error::EndpointResolution { msg } | Error::InvalidEndpointUrl { msg } => {
-                vec![("msg", msg.clone())]
-            }
+            Error::EndpointResolution { msg } => crate::endpoint::translate_rule_error(msg).kwargs,
+            Error::InvalidEndpointUrl { msg } => vec![("msg", msg.clone())],
             Error::FlexibleChecksum { error_msg } | Error::InvalidConfig { error_msg } => {
                 vec![("error_msg", error_msg.clone())]
             }
@@ -161,7 +160,9 @@ impl fmt::Display for Error {
                 f,
                 "Unknown service: '{service_name}'. Valid service names are: {known_service_names}"
             ),
-            Error::EndpointResolution { msg } => f.write_str(msg),
+            Error::EndpointResolution { msg } => {
+                f.write_str(&crate::endpoint::translate_rule_error(msg).message)
+            }
             Error::InvalidEndpointUrl { msg } => f.write_str(msg),
             Error::FlexibleChecksum { error_msg } | Error::InvalidConfig { error_msg } => {
                 f.write_str(error_msg)

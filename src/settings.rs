@@ -8,7 +8,7 @@ use std::time::Duration;
 use crate::client::{ClientOptions, RetryMode, SignatureVersion};
 use crate::config_file::{ActiveProfile, Env, SharedConfig};
 use crate::credentials::{self, Credentials, ExplicitCredentials};
-use crate::endpoint::{self, ClientEndpointConfig};
+use crate::endpoint::{self, ClientEndpointConfig, ClientEndpointExtras};
 use crate::error::{Error, Result};
 use crate::transport::TransportOptions;
 
@@ -34,6 +34,8 @@ pub struct ClientArgs {
     pub verify: Option<bool>,
     pub ca_bundle: Option<String>,
     pub signature_version: Option<String>,
+    /// `Config(region_name=...)` by itself (botocore consults it apart).
+    pub config_region_name: Option<String>,
     pub user_agent: String,
     pub user_agent_extra: Option<String>,
     pub connect_timeout: Option<f64>,
@@ -137,10 +139,7 @@ fn checksum_setting(config_key: &str, value: Option<String>, valid: [&str; 2]) -
 
 pub fn resolve_client(args: ClientArgs) -> Result<ClientOptions> {
     let ctx = Context::load(&args.session)?;
-    let region = ctx
-        .shared
-        .region(&ctx.env, &ctx.profile, args.session.region_name.as_deref())
-        .unwrap_or_else(|| "us-east-1".to_string());
+    let region = ctx.shared.region(&ctx.env, &ctx.profile, args.session.region_name.as_deref());
 
     let ignore_configured = parse_bool(ctx.setting("ignore_configured_endpoint_urls")).unwrap_or(false);
     let endpoint_url = match args.endpoint_url.clone() {
@@ -154,14 +153,16 @@ pub fn resolve_client(args: ClientArgs) -> Result<ClientOptions> {
 
     let nested = |key: &str| ctx.setting(&format!("s3.{key}"));
     let endpoint = ClientEndpointConfig {
-        region: Some(region.clone()),
+        region,
         endpoint_url,
         addressing_style: args.addressing_style.clone().or_else(|| nested("addressing_style")),
+        // botocore's order for S3: Config.s3 → the profile's nested s3 block
+        // (only when true) → Config.use_dualstack_endpoint → env / profile.
         use_dualstack_endpoint: args
             .s3_use_dualstack_endpoint
+            .or_else(|| parse_bool(nested("use_dualstack_endpoint")).filter(|v| *v))
             .or(args.use_dualstack_endpoint)
-            .or_else(|| parse_bool(ctx.setting("use_dualstack_endpoint")))
-            .or_else(|| parse_bool(nested("use_dualstack_endpoint"))),
+            .or_else(|| parse_bool(ctx.setting("use_dualstack_endpoint"))),
         use_fips_endpoint: args.use_fips_endpoint.or_else(|| parse_bool(ctx.setting("use_fips_endpoint"))),
         use_accelerate_endpoint: args
             .s3_use_accelerate_endpoint
@@ -173,6 +174,12 @@ pub fn resolve_client(args: ClientArgs) -> Result<ClientOptions> {
         use_arn_region: parse_bool(nested("use_arn_region")),
         s3_disable_multiregion_access_points: parse_bool(nested("s3_disable_multiregion_access_points")),
     };
+    let endpoint_extras = ClientEndpointExtras {
+        config_region_name: args.config_region_name.clone(),
+        s3_disable_express_session_auth: parse_bool(nested("disable_s3_express_session_auth")),
+        use_ssl: Some(args.use_ssl),
+    };
+    let region = endpoint::client_region_name(&endpoint, &endpoint_extras);
 
     let signature_version = match args.signature_version.as_deref() {
         None | Some("s3v4") | Some("v4") => SignatureVersion::V4,
@@ -238,10 +245,10 @@ pub fn resolve_client(args: ClientArgs) -> Result<ClientOptions> {
     Ok(ClientOptions {
         region,
         endpoint,
+        endpoint_extras,
         credentials,
         signature_version,
         legacy_content_md5,
-        use_ssl: args.use_ssl,
         user_agent,
         transport: TransportOptions {
             connect_timeout: secs(args.connect_timeout, 60),
@@ -261,7 +268,18 @@ pub fn display_endpoint_url(options: &ClientOptions) -> String {
     if let Some(url) = &options.endpoint.endpoint_url {
         return url.clone();
     }
-    let params = endpoint::params_for_bucket_operation(&options.endpoint, "ListBuckets", "");
+    let params = endpoint::params_for_bucket_operation_with(
+        &options.endpoint,
+        &options.endpoint_extras,
+        "ListBuckets",
+        "",
+    );
     let params = endpoint::EndpointParams { bucket: None, ..params };
-    endpoint::resolve(&params).map(|e| e.url).unwrap_or_default()
+    let mut url = endpoint::resolve(&params).map(|e| e.url).unwrap_or_default();
+    if options.endpoint_extras.use_ssl == Some(false) {
+        if let Some(rest) = url.strip_prefix("https://") {
+            url = format!("http://{rest}");
+        }
+    }
+    url
 }

@@ -1,8 +1,20 @@
-//! HTTP transport: one pooled keep-alive reqwest client per fastboto
-//! client, one tokio runtime per process (rebuilt in a forked child), and
-//! a rustls configuration built once and shared.
+//! HTTP transport: pooled keep-alive reqwest clients, the runtimes that
+//! drive them, and a rustls configuration built once and shared.
+//!
+//! Blocking calls run on a current-thread runtime owned by the calling
+//! thread (created once per thread, reused by every client): the I/O is
+//! driven where the caller waits, which avoids the cross-thread wake-up a
+//! multi-thread runtime costs on every response (~50 µs here, see
+//! PERFORMANCE-NOTES). Connections belong to the runtime that opened them, so
+//! a client keeps one pool per calling thread, plus one for the shared
+//! multi-thread runtime that asyncio calls use. Everything is rebuilt in a
+//! forked child, whose inherited sockets and epoll instance are the parent's.
 
+use std::cell::RefCell;
+use std::future::Future;
+use std::rc::Rc;
 use std::sync::{Arc, Mutex, OnceLock};
+use std::thread::ThreadId;
 use std::time::Duration;
 
 use crate::error::{Error, Result};
@@ -61,6 +73,51 @@ pub fn runtime() -> Arc<tokio::runtime::Runtime> {
         std::mem::forget(stale);
     }
     runtime
+}
+
+thread_local! {
+    static LOCAL_RUNTIME: RefCell<Option<(u32, Rc<tokio::runtime::Runtime>)>> =
+        const { RefCell::new(None) };
+}
+
+/// Runs `future` to completion on the calling thread's own current-thread
+/// runtime.
+pub fn block_on_local<F: Future>(future: F) -> F::Output {
+    let pid = std::process::id();
+    let runtime = LOCAL_RUNTIME.with(|slot| {
+        let mut slot = slot.borrow_mut();
+        match slot.as_ref() {
+            Some((owner, rt)) if *owner == pid => rt.clone(),
+            _ => {
+                let rt = Rc::new(
+                    tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .expect("cannot start a tokio runtime"),
+                );
+                if let Some(stale) = slot.replace((pid, rt.clone())) {
+                    std::mem::forget(stale);
+                }
+                rt
+            }
+        }
+    });
+    runtime.block_on(future)
+}
+
+/// Which runtime a request is driven by, hence which pool it may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lane {
+    /// The calling thread's current-thread runtime (`block_on_local`).
+    Thread(ThreadId),
+    /// The shared multi-thread runtime (`runtime()`).
+    Shared,
+}
+
+impl Lane {
+    pub fn current_thread() -> Lane {
+        Lane::Thread(std::thread::current().id())
+    }
 }
 
 fn tls_config(verify: bool) -> rustls::ClientConfig {
@@ -139,15 +196,21 @@ fn insecure_tls_config() -> rustls::ClientConfig {
         .with_no_client_auth()
 }
 
-/// A connection pool bound to the process that built it.
+struct Pool {
+    lane: Lane,
+    pid: u32,
+    client: reqwest::Client,
+}
+
+/// A fastboto client's connection pools, one per lane.
 pub struct Transport {
     options: TransportOptions,
-    pool: Mutex<Option<(u32, reqwest::Client)>>,
+    pools: Mutex<Vec<Pool>>,
 }
 
 impl Transport {
     pub fn new(options: TransportOptions) -> Transport {
-        Transport { options, pool: Mutex::new(None) }
+        Transport { options, pools: Mutex::new(Vec::new()) }
     }
 
     fn build_client(&self) -> Result<reqwest::Client> {
@@ -167,35 +230,37 @@ impl Transport {
         builder.build().map_err(|e| Error::Internal(format!("HTTP client: {e}")))
     }
 
-    /// The pooled client; rebuilt after fork, as the parent's connections
-    /// belong to the parent.
-    fn client(&self) -> Result<reqwest::Client> {
+    /// The pool for `lane`; pools from before a fork are abandoned, as
+    /// their connections belong to the parent.
+    fn client(&self, lane: Lane) -> Result<reqwest::Client> {
         let pid = std::process::id();
-        let mut slot = self.pool.lock().unwrap_or_else(|e| e.into_inner());
-        match slot.as_ref() {
-            Some((owner, client)) if *owner == pid => Ok(client.clone()),
-            _ => {
-                let client = self.build_client()?;
-                if let Some(stale) = slot.replace((pid, client.clone())) {
-                    std::mem::forget(stale);
-                }
-                Ok(client)
+        let mut pools = self.pools.lock().unwrap_or_else(|e| e.into_inner());
+        if pools.iter().any(|p| p.pid != pid) {
+            for stale in pools.drain(..) {
+                std::mem::forget(stale);
             }
         }
+        if let Some(pool) = pools.iter().find(|p| p.lane == lane) {
+            return Ok(pool.client.clone());
+        }
+        let client = self.build_client()?;
+        pools.push(Pool { lane, pid, client: client.clone() });
+        Ok(client)
     }
 
     /// Drops pooled connections (`client.close()`).
     pub fn close(&self) {
-        let mut slot = self.pool.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((owner, client)) = slot.take() {
-            if owner != std::process::id() {
-                std::mem::forget(client);
+        let pid = std::process::id();
+        let mut pools = self.pools.lock().unwrap_or_else(|e| e.into_inner());
+        for pool in pools.drain(..) {
+            if pool.pid != pid {
+                std::mem::forget(pool);
             }
         }
     }
 
-    pub async fn send(&self, request: &HttpRequest) -> Result<HttpResponse> {
-        let client = self.client()?;
+    pub async fn send(&self, request: &HttpRequest, lane: Lane) -> Result<HttpResponse> {
+        let client = self.client(lane)?;
         let endpoint_url = request.url.clone();
         let method = reqwest::Method::from_bytes(request.method.as_bytes())
             .map_err(|e| Error::Internal(e.to_string()))?;

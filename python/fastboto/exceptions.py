@@ -86,6 +86,18 @@ _SPECS = [
         "got {config_value}.",
     ),
     ("InvalidConfigError", "BotoCoreError", "{error_msg}"),
+    (
+        "InvalidHostLabelError",
+        "BotoCoreError",
+        'Invalid host label to be bound to the hostname of the endpoint: "{label}".',
+    ),
+    ("UnsupportedS3ConfigurationError", "BotoCoreError", "Unsupported configuration when using S3: {msg}"),
+    (
+        "UnsupportedS3AccesspointConfigurationError",
+        "BotoCoreError",
+        "Unsupported configuration when using S3 access-points: {msg}",
+    ),
+    ("MissingDependencyException", "BotoCoreError", "Missing Dependency: {msg}"),
     ("UnknownSignatureVersionError", "BotoCoreError", "Unknown Signature Version: {signature_version}."),
     ("FastbotoInternalError", "BotoCoreError", "fastboto internal error: {msg}"),
 ]

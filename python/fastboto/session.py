@@ -163,6 +163,7 @@ class Session:
                 known_service_names=", ".join(SUPPORTED_SERVICES),
             )
         config = config_from_botocore(config)
+        config_region_name = config.region_name if config is not None else None
         if region_name is None and config is not None and config.region_name is not None:
             region_name = config.region_name
         if region_name is None:
@@ -187,6 +188,7 @@ class Session:
             **client_credentials,
             "region_name": region_name,
             "profile_name": self._explicit_profile,
+            "config_region_name": config_region_name,
             "endpoint_url": endpoint_url,
             "use_ssl": use_ssl,
             "user_agent": _USER_AGENT,

@@ -18,7 +18,7 @@ use crate::client::{Client, PreparedCall};
 use crate::error::Error;
 use crate::ops;
 use crate::settings::{self, ClientArgs, SessionArgs};
-use crate::transport::runtime;
+use crate::transport::{block_on_local, Lane};
 
 use convert::document_to_py;
 use errors::{panic_to_pyerr, to_pyerr};
@@ -138,8 +138,8 @@ fn run_interruptibly(
     client: &Arc<Client>,
     prepared: &PreparedCall,
 ) -> Result<crate::response::Document, CallError> {
-    runtime().block_on(async {
-        let call = client.execute(prepared);
+    block_on_local(async {
+        let call = client.execute(prepared, Lane::current_thread());
         tokio::pin!(call);
         loop {
             tokio::select! {
@@ -207,6 +207,7 @@ fn extract_client_args(d: &Bound<'_, PyDict>) -> PyResult<ClientArgs> {
         verify: opt_bool(d, "verify")?,
         ca_bundle: opt_string(d, "ca_bundle")?,
         signature_version: opt_string(d, "signature_version")?,
+        config_region_name: opt_string(d, "config_region_name")?,
         user_agent: opt_string(d, "user_agent")?.unwrap_or_default(),
         user_agent_extra: opt_string(d, "user_agent_extra")?,
         connect_timeout: opt_f64(d, "connect_timeout")?,
