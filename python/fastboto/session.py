@@ -153,7 +153,7 @@ class Session:
         aws_account_id: Optional[str] = None,
     ):
         """A low-level S3 client (as ``boto3.Session.client``)."""
-        from .client import S3
+        from ._client import S3
 
         if service_name not in SUPPORTED_SERVICES:
             from . import exceptions
