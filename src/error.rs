@@ -62,6 +62,7 @@ pub enum Error {
     InvalidChecksumConfig { config_key: String, config_value: String, valid_options: String },
     UnknownSignatureVersion { signature_version: String },
     InvalidConfig { error_msg: String },
+    InvalidProxy { proxy_url: String, error: String },
     EndpointConnection { endpoint_url: String, error: String },
     ConnectTimeout { endpoint_url: String, error: String },
     ReadTimeout { endpoint_url: String, error: String },
@@ -89,6 +90,7 @@ impl Error {
             Error::InvalidChecksumConfig { .. } => "InvalidChecksumConfigError",
             Error::UnknownSignatureVersion { .. } => "UnknownSignatureVersionError",
             Error::InvalidConfig { .. } => "InvalidConfigError",
+            Error::InvalidProxy { .. } => "InvalidConfigError",
             Error::EndpointConnection { .. } => "EndpointConnectionError",
             Error::ConnectTimeout { .. } => "ConnectTimeoutError",
             Error::ReadTimeout { .. } => "ReadTimeoutError",
@@ -120,6 +122,7 @@ impl Error {
             Error::FlexibleChecksum { error_msg } | Error::InvalidConfig { error_msg } => {
                 vec![("error_msg", error_msg.clone())]
             }
+            Error::InvalidProxy { .. } => vec![("error_msg", self.to_string())],
             Error::InvalidChecksumConfig { config_key, config_value, valid_options } => vec![
                 ("config_key", config_key.clone()),
                 ("config_value", config_value.clone()),
@@ -166,6 +169,9 @@ impl fmt::Display for Error {
             Error::InvalidEndpointUrl { msg } => f.write_str(msg),
             Error::FlexibleChecksum { error_msg } | Error::InvalidConfig { error_msg } => {
                 f.write_str(error_msg)
+            }
+            Error::InvalidProxy { proxy_url, error } => {
+                write!(f, "Invalid proxy URL {proxy_url:?}: {error}")
             }
             Error::InvalidChecksumConfig { config_key, config_value, valid_options } => write!(
                 f,

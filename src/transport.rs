@@ -29,6 +29,10 @@ pub struct TransportOptions {
     pub tcp_keepalive: bool,
     /// `verify=False`.
     pub verify: bool,
+    /// `Config(proxies={"http": url, "https": url})`. When empty, the
+    /// `HTTP(S)_PROXY` / `NO_PROXY` environment applies, as botocore's
+    /// `get_environ_proxies`.
+    pub proxies: Vec<(String, String)>,
 }
 
 impl Default for TransportOptions {
@@ -39,6 +43,7 @@ impl Default for TransportOptions {
             max_pool_connections: 10,
             tcp_keepalive: false,
             verify: true,
+            proxies: Vec::new(),
         }
     }
 }
@@ -222,8 +227,16 @@ impl Transport {
             .pool_max_idle_per_host(o.max_pool_connections)
             .redirect(reqwest::redirect::Policy::none())
             .http1_only()
-            .tcp_nodelay(true)
-            .no_proxy();
+            .tcp_nodelay(true);
+        for (scheme, url) in &o.proxies {
+            let proxy = match scheme.as_str() {
+                "http" => reqwest::Proxy::http(url),
+                "https" => reqwest::Proxy::https(url),
+                _ => continue,
+            }
+            .map_err(|e| Error::InvalidProxy { proxy_url: url.clone(), error: e.to_string() })?;
+            builder = builder.proxy(proxy);
+        }
         if o.tcp_keepalive {
             builder = builder.tcp_keepalive(Duration::from_secs(60));
         }

@@ -260,3 +260,21 @@ def test_scrub_hides_secrets():
     text = f"x {FAKE_SECRET_KEY} y {FAKE_SESSION_TOKEN} Signature={'ab' * 32}"
     s = scrub(text)
     assert FAKE_SECRET_KEY not in s and FAKE_SESSION_TOKEN not in s and "ab" * 32 not in s
+
+
+def test_substitute_checksum_reproduces_botocore(capture_server):
+    """The MD5 expectation is built by swapping the checksum in botocore's SHA256 request;
+    doing the same swap to reach SHA1/CRC32 must give exactly botocore's own SHA1/CRC32 request."""
+    from support.reference import substitute_checksum
+
+    c = _botocore_put(capture_server, aws_session_token=FAKE_SESSION_TOKEN)
+    body = '{"é": 1}'
+    base = call_and_capture(capture_server, c, "put_bucket_policy", Bucket="bkt", Policy=body,
+                            ChecksumAlgorithm="SHA256", ExpectedBucketOwner="1").request
+    for alg in ["SHA1", "CRC32", "sha1"]:
+        real = call_and_capture(capture_server, c, "put_bucket_policy", Bucket="bkt", Policy=body,
+                                ChecksumAlgorithm=alg, ExpectedBucketOwner="1").request
+        swapped = substitute_checksum(request_view(base), alg, body.encode(), independent_checksum(alg, body.encode()))
+        compare_requests(request_view(real), swapped)
+        with pytest.raises(AssertionError):
+            compare_requests(request_view(real), substitute_checksum(request_view(base), alg, body.encode(), "AAAA"))

@@ -643,3 +643,65 @@ def _messy_kwargs(draw):
 def test_put_policy_property_messy_input(capture_server, params):
     """Random mixes of valid, missing, unknown and wrongly typed arguments."""
     check(capture_server, "put_bucket_policy", ckw(capture_server, CUSTOM), params)
+
+
+# ---------------------------------------------------------------------------
+# TLS, proxies from the environment, client.meta
+# ---------------------------------------------------------------------------
+@pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")
+@pytest.mark.parametrize("how", ["verify-path", "ca-bundle-env", "verify-false"])
+def test_put_policy_over_tls(tls_capture_server, monkeypatch, how):
+    srv = tls_capture_server
+    kw = dict(region_name="eu-west-1", endpoint_url=srv.url, aws_session_token=FAKE_SESSION_TOKEN)
+    if how == "verify-path":
+        kw["verify"] = srv.ca_file
+    elif how == "ca-bundle-env":
+        monkeypatch.setenv("AWS_CA_BUNDLE", srv.ca_file)
+    else:
+        kw["verify"] = False
+    ours, theirs = check(srv, "put_bucket_policy", kw, dict(Bucket="my-bucket", Policy=TYPICAL_POLICY,
+                                                            ExpectedBucketOwner="123456789012"))
+    assert ours.request.tls
+
+
+@pytest.mark.parametrize("var", ["HTTP_PROXY", "http_proxy"])
+def test_proxy_from_environment(capture_server, monkeypatch, var):
+    monkeypatch.setenv(var, capture_server.proxy_url)
+    kw = dict(region_name="eu-west-1", use_ssl=False)
+    ours, _ = check(capture_server, "put_bucket_policy", kw, dict(Bucket="my.bucket", Policy="{}"))
+    assert ours.request.is_absolute_form
+
+
+def test_no_proxy_from_environment(capture_server, monkeypatch):
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")  # nothing listens there
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    ours, _ = check(capture_server, "put_bucket_policy", dict(region_name="eu-west-1", endpoint_url=capture_server.url),
+                    dict(Bucket="my.bucket", Policy="{}"))
+    assert not ours.request.is_absolute_form
+
+
+@pytest.mark.parametrize("kw", [
+    dict(region_name=None),
+    dict(region_name="eu-west-1"),
+    dict(region_name="cn-north-1"),
+    dict(region_name="us-gov-west-1"),
+    dict(region_name="aws-global"),
+    dict(region_name="us-east-1", endpoint_url="http://minio.local:9000"),
+    dict(region_name=None, config={"region_name": "ap-south-1"}),
+    dict(region_name="eu-west-1", config={"use_fips_endpoint": True}),
+    dict(region_name="eu-west-1", use_ssl=False),
+], ids=repr)
+def test_client_meta(kw):
+    ours_c, theirs_c = client_pair(**kw)
+    assert ours_c.meta.region_name == theirs_c.meta.region_name
+    assert ours_c.meta.endpoint_url == theirs_c.meta.endpoint_url
+    assert ours_c.meta.config.region_name == theirs_c.meta.config.region_name
+    for op in ["put_bucket_policy", "get_bucket_policy", "delete_bucket_policy"]:
+        assert ours_c.can_paginate(op) is theirs_c.can_paginate(op) is False
+
+
+def test_region_from_environment(capture_server, monkeypatch):
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "ap-northeast-2")
+    ours_c, theirs_c = client_pair(endpoint_url=capture_server.url)
+    assert ours_c.meta.region_name == theirs_c.meta.region_name == "ap-northeast-2"
+    check(capture_server, "put_bucket_policy", dict(endpoint_url=capture_server.url), dict(Bucket="b", Policy="{}"))

@@ -214,6 +214,10 @@ fn extract_client_args(d: &Bound<'_, PyDict>) -> PyResult<ClientArgs> {
         read_timeout: opt_f64(d, "read_timeout")?,
         max_pool_connections: opt_u32(d, "max_pool_connections")?,
         tcp_keepalive: opt_bool(d, "tcp_keepalive")?,
+        proxies: match d.get_item("proxies")? {
+            Some(p) if !p.is_none() => p.extract::<Vec<(String, String)>>()?,
+            _ => Vec::new(),
+        },
         retry_mode: opt_string(d, "retries.mode")?,
         max_attempts: opt_u32(d, "retries.max_attempts")?,
         total_max_attempts: opt_u32(d, "retries.total_max_attempts")?,

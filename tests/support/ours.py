@@ -3,6 +3,7 @@ broken package makes every test that uses this fail, never skip)."""
 
 from __future__ import annotations
 
+import copy
 from typing import Any, Mapping, Optional, Tuple
 
 import fastboto
@@ -35,7 +36,7 @@ def fastboto_client(
 ):
     """fastboto.client("s3", ...) with the same keywords as reference.botocore_client."""
     __tracebackhide__ = True  # keep secrets in arguments out of reports
-    cfg = fastboto.Config(**dict(config)) if config is not None else None
+    cfg = fastboto.Config(**copy.deepcopy(dict(config))) if config is not None else None
     return fastboto.client(
         "s3",
         region_name=region_name,

@@ -11,6 +11,7 @@ messages: use :func:`scrub` on anything printed.
 from __future__ import annotations
 
 import base64
+import copy
 import dataclasses
 import datetime
 import hashlib
@@ -96,7 +97,9 @@ def new_botocore_session() -> botocore.session.Session:
 def botocore_config(config: Union[None, Mapping[str, Any], botocore.config.Config]) -> Optional[botocore.config.Config]:
     if config is None or isinstance(config, botocore.config.Config):
         return config
-    return botocore.config.Config(**dict(config))
+    # botocore.config.Config rewrites nested dicts in place (retries
+    # max_attempts -> total_max_attempts): give it its own copy.
+    return botocore.config.Config(**copy.deepcopy(dict(config)))
 
 
 def botocore_client(
