@@ -48,6 +48,19 @@ pub struct ClientOptions {
     pub retry_mode: RetryMode,
     /// Total attempts, first one included.
     pub max_attempts: u32,
+    /// Resolved `request_checksum_calculation` / `response_checksum_validation`.
+    pub request_checksum_calculation: String,
+    pub response_checksum_validation: String,
+}
+
+impl RetryMode {
+    pub fn name(self) -> &'static str {
+        match self {
+            RetryMode::Legacy => "legacy",
+            RetryMode::Standard => "standard",
+            RetryMode::Adaptive => "adaptive",
+        }
+    }
 }
 
 /// A validated, serialized request that still needs a signature (each
@@ -59,11 +72,15 @@ pub struct PreparedCall {
     pub scope: SigningScope,
     /// botocore's HmacV1 canonical resource (`/bucket/?policy`).
     pub hmac_v1_resource: String,
+    pub bucket: Option<String>,
 }
 
 pub struct Client {
     pub options: ClientOptions,
     transport: Transport,
+    /// Buckets found in another region by a redirect (botocore's
+    /// S3RegionRedirectorv2 cache): later calls go there directly.
+    bucket_regions: std::sync::Mutex<std::collections::HashMap<String, String>>,
 }
 
 /// botocore's `validate_bucket_name` handler, run before the full
@@ -114,6 +131,14 @@ const URI_LABEL: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMER
     .remove(b'_')
     .remove(b'~');
 
+fn is_dot_segment_in(url: &str, bucket: &str) -> bool {
+    (bucket == "." || bucket == "..")
+        && url
+            .split_once("://")
+            .and_then(|(_, rest)| rest.split_once('/'))
+            .is_some_and(|(_, path)| path.split('/').any(|segment| segment == bucket))
+}
+
 fn invocation_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }
@@ -121,7 +146,7 @@ fn invocation_id() -> String {
 impl Client {
     pub fn new(options: ClientOptions) -> Client {
         let transport = Transport::new(options.transport.clone());
-        Client { options, transport }
+        Client { options, transport, bucket_regions: Default::default() }
     }
 
     pub fn close(&self) {
@@ -158,6 +183,15 @@ impl Client {
             Some(v) => v,
             None => validate(op.input, params).map_err(|e| Error::ParamValidation(e.join("\n")))?,
         };
+        if let Some(name) = bucket.as_deref().filter(|b| is_dot_segment_in(&resolved.url, b)) {
+            // reqwest (the `url` crate) removes `.`/`..` path segments, so the
+            // request botocore sends for these names cannot be sent; S3 would
+            // reject the name anyway.
+            return Err(Error::ParamValidation(format!(
+                "Invalid bucket name \"{name}\": a bucket named \".\" or \"..\" cannot be sent \
+                 path-style (URL normalization would remove it)"
+            )));
+        }
         let serialized = serialize::serialize(op, &input);
         let mut headers = serialized.headers;
         for (name, values) in &resolved.headers {
@@ -178,6 +212,7 @@ impl Client {
         .collect();
         let hmac_v1_resource = format!("/{encoded_bucket}/{}", serialized.path_and_query);
         Ok(PreparedCall {
+            bucket,
             hmac_v1_resource,
             operation: op,
             request: HttpRequest {
@@ -195,8 +230,24 @@ impl Client {
         op: &'static Operation,
         bucket: Option<&str>,
     ) -> Result<endpoint::ResolvedEndpoint> {
+        let cached_region = bucket.and_then(|b| {
+            let regions = self.bucket_regions.lock().unwrap_or_else(|e| e.into_inner());
+            if regions.is_empty() {
+                None
+            } else {
+                regions.get(b).cloned()
+            }
+        });
+        let redirected;
+        let config = match cached_region {
+            Some(region) => {
+                redirected = ClientEndpointConfig { region: Some(region), ..self.options.endpoint.clone() };
+                &redirected
+            }
+            None => &self.options.endpoint,
+        };
         endpoint::resolve_bucket_operation(
-            &self.options.endpoint,
+            config,
             &self.options.endpoint_extras,
             op.name,
             bucket.unwrap_or(""),
@@ -263,16 +314,74 @@ impl Client {
         Ok(request)
     }
 
+    /// botocore's S3RegionRedirectorv2: the region a redirect-like error
+    /// names for the bucket, if this call should be re-sent there.
+    fn redirect_region(&self, call: &PreparedCall, outcome: &Result<Document>) -> Option<String> {
+        let Err(Error::Service(e)) = outcome else { return None };
+        let bucket = call.bucket.as_deref()?;
+        if bucket.starts_with("arn:") {
+            return None;
+        }
+        let code = e.code();
+        let region_in_body = e.error_field("Region").and_then(|r| match r {
+            Document::Str(s) => Some(s.clone()),
+            _ => None,
+        });
+        let redirect = matches!(e.metadata.http_status_code, 301 | 302 | 307)
+            || code == "PermanentRedirect"
+            || (code == "AuthorizationHeaderMalformed" && region_in_body.is_some())
+            || code == "IllegalLocationConstraintException";
+        if !redirect {
+            return None;
+        }
+        e.metadata
+            .http_headers
+            .iter()
+            .find(|(k, _)| k == "x-amz-bucket-region")
+            .map(|(_, v)| v.clone())
+            .or(region_in_body)
+    }
+
+    /// The same call aimed at the bucket's region: new host and signing
+    /// scope, same path and query (botocore's `set_request_url`).
+    fn redirected(&self, call: &PreparedCall, region: String) -> Result<PreparedCall> {
+        let bucket = call.bucket.clone().unwrap_or_default();
+        self.bucket_regions
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(bucket.clone(), region);
+        let resolved = self.resolve_endpoint(call.operation, Some(&bucket))?;
+        let mut next = call.clone();
+        next.request.url = splice_netloc(&call.request.url, &resolved.url);
+        if let Some(auth) = resolved.auth_schemes.first() {
+            next.scope = SigningScope {
+                region: auth.signing_region.clone().unwrap_or_else(|| self.options.region.clone()),
+                service: auth.signing_name.clone(),
+            };
+        }
+        Ok(next)
+    }
+
     /// Sends a prepared call, retrying as botocore's retry mode would.
     pub async fn execute(&self, call: &PreparedCall, lane: Lane) -> Result<Document> {
         let max_attempts = self.options.max_attempts.max(1);
         let mut attempt = 1;
+        let mut redirected_call: Option<PreparedCall> = None;
         loop {
-            let request = self.sign(call, attempt, SystemTime::now())?;
+            let current = redirected_call.as_ref().unwrap_or(call);
+            let request = self.sign(current, attempt, SystemTime::now())?;
             let mut outcome = match self.transport.send(&request, lane).await {
                 Ok(response) => parse::parse_response(call.operation, &response, attempt - 1),
                 Err(e) => Err(e),
             };
+            if redirected_call.is_none() {
+                if let Some(region) = self.redirect_region(current, &outcome) {
+                    // Sent once more, straight away, and never redirected again.
+                    redirected_call = Some(self.redirected(current, region)?);
+                    attempt += 1;
+                    continue;
+                }
+            }
             if !is_retryable(&outcome) {
                 return outcome;
             }
@@ -286,6 +395,22 @@ impl Client {
             attempt += 1;
         }
     }
+}
+
+/// Scheme, host and port from `new_endpoint`; path and query from `old_url`.
+fn splice_netloc(old_url: &str, new_endpoint: &str) -> String {
+    fn split(url: &str) -> (&str, &str) {
+        let start = url.find("://").map(|i| i + 3).unwrap_or(0);
+        match url[start..].find(['/', '?']) {
+            Some(i) => url.split_at(start + i),
+            None => (url, ""),
+        }
+    }
+    let (old_origin, path) = split(old_url);
+    let (new_origin, _) = split(new_endpoint);
+    let scheme = old_origin.split("://").next().unwrap_or("https");
+    let host = new_origin.split("://").nth(1).unwrap_or(new_origin);
+    format!("{scheme}://{host}{path}")
 }
 
 /// botocore's legacy retry conditions for S3 (`_retry.json`): socket

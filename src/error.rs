@@ -15,7 +15,7 @@ pub struct ServiceError {
 }
 
 impl ServiceError {
-    fn error_field(&self, name: &str) -> Option<&crate::response::Document> {
+    pub fn error_field(&self, name: &str) -> Option<&crate::response::Document> {
         use crate::response::Document;
         self.parsed.iter().find(|(k, _)| k == "Error").and_then(|(_, v)| match v {
             Document::Map(fields) => fields.iter().find(|(k, _)| k == name).map(|(_, v)| v),

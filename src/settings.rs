@@ -125,17 +125,19 @@ fn parse_bool(value: Option<String>) -> Option<bool> {
     value.map(|v| v.trim().eq_ignore_ascii_case("true"))
 }
 
-fn checksum_setting(config_key: &str, value: Option<String>, valid: [&str; 2]) -> Result<()> {
-    if let Some(v) = value {
-        if !valid.contains(&v.to_ascii_lowercase().as_str()) {
-            return Err(Error::InvalidChecksumConfig {
-                config_key: config_key.to_string(),
-                config_value: v,
-                valid_options: format!("('{}', '{}')", valid[0], valid[1]),
-            });
-        }
+/// Validates a checksum setting as botocore's client creation does and
+/// returns it lower-cased (default `when_supported`).
+fn checksum_setting(config_key: &str, value: Option<String>, valid: [&str; 2]) -> Result<String> {
+    let Some(v) = value else { return Ok(valid[0].to_string()) };
+    let lower = v.to_ascii_lowercase();
+    if !valid.contains(&lower.as_str()) {
+        return Err(Error::InvalidChecksumConfig {
+            config_key: config_key.to_string(),
+            config_value: v,
+            valid_options: format!("('{}', '{}')", valid[0], valid[1]),
+        });
     }
-    Ok(())
+    Ok(lower)
 }
 
 pub fn resolve_client(args: ClientArgs) -> Result<ClientOptions> {
@@ -191,12 +193,12 @@ pub fn resolve_client(args: ClientArgs) -> Result<ClientOptions> {
         }
     };
 
-    checksum_setting(
+    let request_checksum_calculation = checksum_setting(
         "request_checksum_calculation",
         args.request_checksum_calculation.clone().or_else(|| ctx.setting("request_checksum_calculation")),
         ["when_supported", "when_required"],
     )?;
-    checksum_setting(
+    let response_checksum_validation = checksum_setting(
         "response_checksum_validation",
         args.response_checksum_validation.clone().or_else(|| ctx.setting("response_checksum_validation")),
         ["when_supported", "when_required"],
@@ -261,6 +263,8 @@ pub fn resolve_client(args: ClientArgs) -> Result<ClientOptions> {
         },
         retry_mode,
         max_attempts,
+        request_checksum_calculation,
+        response_checksum_validation,
     })
 }
 

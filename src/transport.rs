@@ -281,6 +281,9 @@ impl Transport {
         for (name, value) in &request.headers {
             builder = builder.header(name.as_str(), value.as_str());
         }
+        // botocore always sends Content-Length, 0 included; hyper would
+        // leave it out of bodiless GET/DELETE requests.
+        builder = builder.header("Content-Length", request.body.len());
         let response = builder
             .body(request.body.clone())
             .send()

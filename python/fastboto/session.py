@@ -200,7 +200,7 @@ class Session:
         if config is not None:
             _flatten_config(config, options)
         core = _core.CoreClient(options)
-        return S3(core, config if config is not None else Config())
+        return S3(core, _client_config(config, core.resolved_config()))
 
     def resource(self, service_name: str, **kwargs: Any):
         """An S3 resource (as ``boto3.Session.resource``)."""
@@ -208,6 +208,24 @@ class Session:
 
         client = self.client(service_name, **kwargs)
         return S3ServiceResource(client)
+
+
+def _client_config(config: Optional[Config], resolved: dict) -> Config:
+    """``client.meta.config``: the user's Config with what the client resolved,
+    as botocore fills it in."""
+    provided = dict(config._user_provided_options) if config is not None else {}
+    retries = dict(provided.get("retries") or {})
+    retries.setdefault("mode", resolved["retry_mode"])
+    provided.update(
+        region_name=resolved["region_name"],
+        retries=retries,
+        user_agent=resolved["user_agent"],
+        request_checksum_calculation=resolved["request_checksum_calculation"],
+        response_checksum_validation=resolved["response_checksum_validation"],
+    )
+    if provided.get("signature_version") is None:
+        provided["signature_version"] = "s3v4"
+    return Config(**provided)
 
 
 def _flatten_config(config: Config, options: dict) -> None:

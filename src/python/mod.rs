@@ -69,6 +69,18 @@ impl CoreClient {
         settings::display_endpoint_url(&self.inner.options)
     }
 
+    /// Resolved settings botocore reports on `client.meta.config`.
+    fn resolved_config<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let o = &self.inner.options;
+        let out = PyDict::new(py);
+        out.set_item("region_name", &o.region)?;
+        out.set_item("retry_mode", o.retry_mode.name())?;
+        out.set_item("request_checksum_calculation", &o.request_checksum_calculation)?;
+        out.set_item("response_checksum_validation", &o.response_checksum_validation)?;
+        out.set_item("user_agent", &o.user_agent)?;
+        Ok(out)
+    }
+
     /// Validates, signs and sends one call; returns botocore's result dict.
     #[pyo3(signature = (op_name, /, **kwargs))]
     fn call(
