@@ -63,6 +63,8 @@ pub enum Error {
     UnknownSignatureVersion { signature_version: String },
     InvalidConfig { error_msg: String },
     InvalidProxy { proxy_url: String, error: String },
+    InvalidCaBundle { path: String, error: String },
+    Ssl { endpoint_url: String, error: String },
     EndpointConnection { endpoint_url: String, error: String },
     ConnectTimeout { endpoint_url: String, error: String },
     ReadTimeout { endpoint_url: String, error: String },
@@ -91,6 +93,7 @@ impl Error {
             Error::UnknownSignatureVersion { .. } => "UnknownSignatureVersionError",
             Error::InvalidConfig { .. } => "InvalidConfigError",
             Error::InvalidProxy { .. } => "InvalidConfigError",
+            Error::InvalidCaBundle { .. } | Error::Ssl { .. } => "SSLError",
             Error::EndpointConnection { .. } => "EndpointConnectionError",
             Error::ConnectTimeout { .. } => "ConnectTimeoutError",
             Error::ReadTimeout { .. } => "ReadTimeoutError",
@@ -123,6 +126,9 @@ impl Error {
                 vec![("error_msg", error_msg.clone())]
             }
             Error::InvalidProxy { .. } => vec![("error_msg", self.to_string())],
+            Error::InvalidCaBundle { path: endpoint_url, error } | Error::Ssl { endpoint_url, error } => {
+                vec![("endpoint_url", endpoint_url.clone()), ("error", error.clone())]
+            }
             Error::InvalidChecksumConfig { config_key, config_value, valid_options } => vec![
                 ("config_key", config_key.clone()),
                 ("config_value", config_value.clone()),
@@ -169,6 +175,9 @@ impl fmt::Display for Error {
             Error::InvalidEndpointUrl { msg } => f.write_str(msg),
             Error::FlexibleChecksum { error_msg } | Error::InvalidConfig { error_msg } => {
                 f.write_str(error_msg)
+            }
+            Error::InvalidCaBundle { path: endpoint_url, error } | Error::Ssl { endpoint_url, error } => {
+                write!(f, "SSL validation failed for {endpoint_url} {error}")
             }
             Error::InvalidProxy { proxy_url, error } => {
                 write!(f, "Invalid proxy URL {proxy_url:?}: {error}")

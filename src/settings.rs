@@ -259,6 +259,8 @@ pub fn resolve_client(args: ClientArgs) -> Result<ClientOptions> {
             max_pool_connections: args.max_pool_connections.unwrap_or(10) as usize,
             tcp_keepalive: args.tcp_keepalive.unwrap_or(false),
             verify: args.verify.unwrap_or(true),
+            // botocore: a `verify` path, else AWS_CA_BUNDLE / profile ca_bundle.
+            ca_bundle: args.ca_bundle.clone().or_else(|| ctx.setting("ca_bundle")),
             proxies: args.proxies.clone(),
         },
         retry_mode,

@@ -29,6 +29,9 @@ pub struct TransportOptions {
     pub tcp_keepalive: bool,
     /// `verify=False`.
     pub verify: bool,
+    /// A CA bundle (PEM) to trust instead of the built-in roots: `verify=path`,
+    /// `AWS_CA_BUNDLE` or the profile's `ca_bundle`.
+    pub ca_bundle: Option<String>,
     /// `Config(proxies={"http": url, "https": url})`. When empty, the
     /// `HTTP(S)_PROXY` / `NO_PROXY` environment applies, as botocore's
     /// `get_environ_proxies`.
@@ -43,6 +46,7 @@ impl Default for TransportOptions {
             max_pool_connections: 10,
             tcp_keepalive: false,
             verify: true,
+            ca_bundle: None,
             proxies: Vec::new(),
         }
     }
@@ -125,25 +129,37 @@ impl Lane {
     }
 }
 
-fn tls_config(verify: bool) -> rustls::ClientConfig {
-    static VERIFYING: OnceLock<rustls::ClientConfig> = OnceLock::new();
-    if !verify {
-        return insecure_tls_config();
+fn verifying_config(roots: rustls::RootCertStore) -> rustls::ClientConfig {
+    rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .expect("ring supports the default TLS versions")
+        .with_root_certificates(roots)
+        .with_no_client_auth()
+}
+
+/// The TLS configuration for a client, built once per process for the
+/// built-in roots (it costs milliseconds) and per bundle path otherwise.
+fn tls_config(options: &TransportOptions) -> Result<rustls::ClientConfig> {
+    static DEFAULT_ROOTS: OnceLock<rustls::ClientConfig> = OnceLock::new();
+    if !options.verify {
+        return Ok(insecure_tls_config());
     }
-    VERIFYING
-        .get_or_init(|| {
-            let roots = rustls::RootCertStore {
-                roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
-            };
-            rustls::ClientConfig::builder_with_provider(Arc::new(
-                rustls::crypto::ring::default_provider(),
-            ))
-            .with_safe_default_protocol_versions()
-            .expect("ring supports the default TLS versions")
-            .with_root_certificates(roots)
-            .with_no_client_auth()
-        })
-        .clone()
+    let Some(path) = &options.ca_bundle else {
+        return Ok(DEFAULT_ROOTS
+            .get_or_init(|| {
+                verifying_config(rustls::RootCertStore {
+                    roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+                })
+            })
+            .clone());
+    };
+    use rustls::pki_types::{pem::PemObject, CertificateDer};
+    let invalid = |error: String| Error::InvalidCaBundle { path: path.clone(), error };
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in CertificateDer::pem_file_iter(path).map_err(|e| invalid(e.to_string()))? {
+        roots.add(cert.map_err(|e| invalid(e.to_string()))?).map_err(|e| invalid(e.to_string()))?;
+    }
+    Ok(verifying_config(roots))
 }
 
 fn insecure_tls_config() -> rustls::ClientConfig {
@@ -221,7 +237,7 @@ impl Transport {
     fn build_client(&self) -> Result<reqwest::Client> {
         let o = &self.options;
         let mut builder = reqwest::Client::builder()
-            .tls_backend_preconfigured(tls_config(o.verify))
+            .tls_backend_preconfigured(tls_config(o)?)
             .connect_timeout(o.connect_timeout)
             .read_timeout(o.read_timeout)
             .pool_max_idle_per_host(o.max_pool_connections)
@@ -281,9 +297,11 @@ impl Transport {
         for (name, value) in &request.headers {
             builder = builder.header(name.as_str(), value.as_str());
         }
-        // botocore always sends Content-Length, 0 included; hyper would
-        // leave it out of bodiless GET/DELETE requests.
-        builder = builder.header("Content-Length", request.body.len());
+        // As botocore's AWSPreparedRequest: Content-Length always, except
+        // for bodiless GET/HEAD/OPTIONS (hyper alone would omit a 0).
+        if !(request.body.is_empty() && matches!(request.method, "GET" | "HEAD" | "OPTIONS")) {
+            builder = builder.header("Content-Length", request.body.len());
+        }
         let response = builder
             .body(request.body.clone())
             .send()
@@ -311,7 +329,9 @@ fn classify(e: reqwest::Error, endpoint_url: &str) -> Error {
     let detail = error_chain(&e);
     let endpoint_url = endpoint_url.to_string();
     if e.is_connect() {
-        if e.is_timeout() {
+        if detail.contains("certificate") || detail.contains("InvalidCertificate") {
+            Error::Ssl { endpoint_url, error: detail }
+        } else if e.is_timeout() {
             Error::ConnectTimeout { endpoint_url, error: detail }
         } else {
             Error::EndpointConnection { endpoint_url, error: detail }

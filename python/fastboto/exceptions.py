@@ -39,6 +39,7 @@ _SPECS = [
         'Could not connect to the endpoint URL: "{endpoint_url}"',
     ),
     ("ConnectTimeoutError", "ConnectionError", 'Connect timeout on endpoint URL: "{endpoint_url}"'),
+    ("SSLError", "ConnectionError", "SSL validation failed for {endpoint_url} {error}"),
     ("HTTPClientError", "BotoCoreError", "An HTTP Client raised an unhandled exception: {error}"),
     ("ReadTimeoutError", "HTTPClientError", 'Read timeout on endpoint URL: "{endpoint_url}"'),
     (
