@@ -4,12 +4,16 @@ top, so a missing or broken fastboto fails them instead of skipping."""
 
 from __future__ import annotations
 
+import faulthandler
 import os
 import re
 import socket
+import sys
+import threading
 import urllib.request
 
 import pytest
+from hypothesis import settings
 
 from support.capture_server import CaptureServer
 from support.reference import FAKE_ACCESS_KEY, FAKE_SECRET_KEY, scrub
@@ -24,12 +28,12 @@ def pytest_runtest_makereport(item, call):
     """Belt and braces: no secret key, session token or signature in any report."""
     outcome = yield
     rep = outcome.get_result()
-    if rep.longrepr is None:
-        return
-    text = str(rep.longrepr)
-    clean = _HEX_RUN.sub("<hex>", scrub(text))
-    if clean != text:
-        rep.longrepr = clean
+    if rep.longrepr is not None:
+        text = str(rep.longrepr)
+        clean = _HEX_RUN.sub("<hex>", scrub(text))
+        if clean != text:
+            rep.longrepr = clean
+    rep.sections = [(title, _HEX_RUN.sub("<hex>", scrub(content))) for title, content in rep.sections]
 
 # Variables that could leak the developer's setup into a test.
 _LEAKY_PREFIXES = ("AWS_", "BOTO_", "FASTBOTO_")
@@ -38,6 +42,35 @@ _LEAKY_NAMES = (
     "http_proxy", "https_proxy", "no_proxy", "all_proxy",
     "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE", "SSL_CERT_DIR",
 )
+
+
+# Hypothesis: random exploration on developer machines, a fixed sequence in
+# CI (CI=true), so a CI run never fails on an example a re-run would not see.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+    settings.load_profile("ci")
+
+# A hung call must not stall CI for its whole time budget: past this many
+# seconds one test aborts the run, with every thread's stack on stderr.
+PER_TEST_TIMEOUT = float(os.environ.get("TESTS_PER_TEST_TIMEOUT", "120"))
+
+
+def _watchdog_fire(nodeid: str) -> None:
+    sys.stderr.write(f"\n*** {nodeid} ran longer than {PER_TEST_TIMEOUT:.0f}s: aborting the test run ***\n")
+    faulthandler.dump_traceback(all_threads=True)
+    sys.stderr.flush()
+    os._exit(3)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    timer = threading.Timer(PER_TEST_TIMEOUT, _watchdog_fire, args=(item.nodeid,))
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
 
 
 @pytest.fixture(autouse=True)

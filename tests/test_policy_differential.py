@@ -546,23 +546,39 @@ def test_prepare_request_bad_input_raises_like_call(capture_server):
 @pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
 @pytest.mark.parametrize("case", ["put-minimal", "put-all", "get", "delete"])
 def test_to_curl_replays_the_prepared_request(capture_server, case):
-    """Running to_curl()'s command sends the prepared request, and S3 would accept its signature."""
+    """to_curl() is a working command for the prepared request, and it never leaks secrets.
+
+    Running it sends the prepared method, URL, body and headers. The
+    Authorization and session-token headers are either the real ones (then
+    the replayed request must verify) or redacted (then neither the
+    signature nor the token may appear anywhere in the command); the secret
+    key never appears.
+    """
     operation, params = PREPARE_CASES[case]
     c = fastboto_client(region_name="us-east-1", endpoint_url=capture_server.url, aws_session_token=FAKE_SESSION_TOKEN)
     prepared = c.prepare_request(operation, **params)
     cmd = prepared.to_curl()
     assert isinstance(cmd, str)
+    assert FAKE_SECRET_KEY not in cmd, "to_curl() contains the secret key"
     argv = shlex.split(cmd)
     assert argv[0] == "curl"
     proc = subprocess.run(argv + ["--silent", "--show-error", "--max-time", "10"], capture_output=True, timeout=20)
-    assert proc.returncode == 0, scrub(proc.stderr.decode(errors="replace"))
+    rc, stderr = proc.returncode, proc.stderr
+    assert rc == 0, scrub(stderr.decode(errors="replace"))
     (req,) = capture_server.pop_all()
     assert req.method == prepared.method
     assert req.url() == prepared.url
     assert req.body == prepared.body
-    verify_sigv4(req, session_token=FAKE_SESSION_TOKEN)
+    secret_headers = {"authorization", "x-amz-security-token"}
     for name, value in prepared.headers.items():
-        assert req.header_all(name) == [value.strip(" \t")], f"curl did not send prepared header {name}"
+        if name.lower() not in secret_headers:
+            assert req.header_all(name) == [value.strip(" \t")], f"curl did not send prepared header {name}"
+    signature = parse_authorization(prepared.headers["Authorization"]).signature
+    if req.header("Authorization") == prepared.headers["Authorization"]:
+        verify_sigv4(req, session_token=FAKE_SESSION_TOKEN)
+    else:
+        assert signature not in cmd, "to_curl() shows part of the request's secrets but not a usable Authorization"
+        assert FAKE_SESSION_TOKEN not in cmd, "to_curl() redacts the signature but shows the session token"
 
 
 # ---------------------------------------------------------------------------

@@ -25,6 +25,19 @@ impl HttpRequest {
     }
 }
 
+/// The Host header for a URL: its authority without a default port.
+pub fn host_header(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let authority = authority.rsplit_once('@').map(|(_, a)| a).unwrap_or(authority);
+    let default_port = match scheme {
+        "https" => ":443",
+        "http" => ":80",
+        _ => "",
+    };
+    Some(authority.strip_suffix(default_port).unwrap_or(authority).to_string())
+}
+
 /// An HTTP response as received.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HttpResponse {

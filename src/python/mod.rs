@@ -120,6 +120,11 @@ impl CoreClient {
             self.inner.sign(&prepared, 1, SystemTime::now())
         })?;
         let headers = PyList::empty(py);
+        // The HTTP client adds Host on the wire; it is signed, so a prepared
+        // request shows it too.
+        if let Some(host) = crate::protocol::host_header(&request.url) {
+            headers.append(("Host", host))?;
+        }
         for (k, v) in &request.headers {
             headers.append((k, v))?;
         }

@@ -7,8 +7,8 @@ client configured with ``proxies={"http": server.url}`` sends absolute-form
 targets (``PUT http://bucket.s3.amazonaws.com/?policy HTTP/1.1``), which lets
 tests observe requests addressed to real AWS host names without any network.
 
-Optional TLS (``tls=True``) uses a throw-away self-signed certificate for
-127.0.0.1/localhost; ``server.ca_file`` is the path to pass as ``verify=``.
+Optional TLS (``tls=True``) uses a throw-away CA and a certificate for
+127.0.0.1/localhost; ``server.ca_file`` (the CA) is the path to pass as ``verify=``.
 
 Only loopback is ever bound.
 """
@@ -156,23 +156,43 @@ class _BadRequest(Exception):
     pass
 
 
-def _make_self_signed(directory: str) -> Tuple[str, str]:
-    """Create a self-signed cert for 127.0.0.1/localhost; return (cert, key)."""
+def _make_self_signed(directory: str) -> Tuple[str, str, str]:
+    """Create a throw-away CA and a server certificate it signs for
+    127.0.0.1/localhost; return (ca_cert, server_cert_chain, server_key).
+
+    (A CA certificate used directly as the server certificate is rejected by
+    webpki/rustls, so the server gets a proper leaf.)"""
     import datetime
     import ipaddress
 
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "fastboto-test-ca")])
     now = datetime.datetime.now(datetime.timezone.utc)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "fastboto-test-ca")])
+    ca_cert = (
+        x509.CertificateBuilder()
+        .subject_name(ca_name)
+        .issuer_name(ca_name)
+        .public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=2))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(x509.KeyUsage(digital_signature=True, key_cert_sign=True, crl_sign=True,
+                                     content_commitment=False, key_encipherment=False, data_encipherment=False,
+                                     key_agreement=False, encipher_only=False, decipher_only=False), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    key = ec.generate_private_key(ec.SECP256R1())
     cert = (
         x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")]))
+        .issuer_name(ca_name)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - datetime.timedelta(days=1))
@@ -183,22 +203,22 @@ def _make_self_signed(directory: str) -> Tuple[str, str]:
             ),
             critical=False,
         )
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
+        .sign(ca_key, hashes.SHA256())
     )
-    cert_path = os.path.join(directory, "cert.pem")
-    key_path = os.path.join(directory, "key.pem")
-    with open(cert_path, "wb") as f:
-        f.write(cert.public_bytes(serialization.Encoding.PEM))
+    ca_path = os.path.join(directory, "ca.pem")
+    chain_path = os.path.join(directory, "server.pem")
+    key_path = os.path.join(directory, "server-key.pem")
+    pem = serialization.Encoding.PEM
+    with open(ca_path, "wb") as f:
+        f.write(ca_cert.public_bytes(pem))
+    with open(chain_path, "wb") as f:
+        f.write(cert.public_bytes(pem) + ca_cert.public_bytes(pem))
     with open(key_path, "wb") as f:
-        f.write(
-            key.private_bytes(
-                serialization.Encoding.PEM,
-                serialization.PrivateFormat.PKCS8,
-                serialization.NoEncryption(),
-            )
-        )
-    return cert_path, key_path
+        f.write(key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    return ca_path, chain_path, key_path
 
 
 class CaptureServer:
@@ -237,11 +257,11 @@ class CaptureServer:
     def start(self) -> "CaptureServer":
         if self.tls:
             self._tmpdir = tempfile.TemporaryDirectory(prefix="capture-tls-")
-            cert, key = _make_self_signed(self._tmpdir.name)
+            ca, chain, key = _make_self_signed(self._tmpdir.name)
             ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-            ctx.load_cert_chain(cert, key)
+            ctx.load_cert_chain(chain, key)
             self._ssl_ctx = ctx
-            self.ca_file = cert
+            self.ca_file = ca
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(("127.0.0.1", 0))
