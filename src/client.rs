@@ -2,7 +2,7 @@
 //! requests, sends them with botocore's retry behaviour, and parses the
 //! result. Knows nothing of Python; the binding drives it.
 
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use crate::checksum::{self, Algorithm};
 use crate::credentials::Credentials;
@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::model::{validate::validate, Input, InputKind, Operation, Value};
 use crate::protocol::{parse, serialize, HttpRequest};
 use crate::response::Document;
+use crate::retry;
 use crate::signing::{self, SigningScope};
 use crate::transport::{Lane, Transport, TransportOptions};
 
@@ -24,12 +25,7 @@ pub enum SignatureVersion {
     Unsigned,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RetryMode {
-    Legacy,
-    Standard,
-    Adaptive,
-}
+pub use crate::retry::RetryMode;
 
 /// Everything a client needs, already resolved from arguments, `Config`,
 /// environment and config files.
@@ -53,15 +49,6 @@ pub struct ClientOptions {
     pub response_checksum_validation: String,
 }
 
-impl RetryMode {
-    pub fn name(self) -> &'static str {
-        match self {
-            RetryMode::Legacy => "legacy",
-            RetryMode::Standard => "standard",
-            RetryMode::Adaptive => "adaptive",
-        }
-    }
-}
 
 /// A validated, serialized request that still needs a signature (each
 /// attempt is signed afresh).
@@ -81,6 +68,7 @@ pub struct Client {
     /// Buckets found in another region by a redirect (botocore's
     /// S3RegionRedirectorv2 cache): later calls go there directly.
     bucket_regions: std::sync::Mutex<std::collections::HashMap<String, String>>,
+    retry_quota: retry::RetryQuota,
 }
 
 /// botocore's `validate_bucket_name` handler, run before the full
@@ -146,7 +134,7 @@ fn invocation_id() -> String {
 impl Client {
     pub fn new(options: ClientOptions) -> Client {
         let transport = Transport::new(options.transport.clone());
-        Client { options, transport, bucket_regions: Default::default() }
+        Client { options, transport, bucket_regions: Default::default(), retry_quota: Default::default() }
     }
 
     pub fn close(&self) {
@@ -367,6 +355,7 @@ impl Client {
         let max_attempts = self.options.max_attempts.max(1);
         let mut attempt = 1;
         let mut redirected_call: Option<PreparedCall> = None;
+        let mut quota_held: Option<u32> = None;
         loop {
             let current = redirected_call.as_ref().unwrap_or(call);
             let request = self.sign(current, attempt, SystemTime::now())?;
@@ -382,18 +371,54 @@ impl Client {
                     continue;
                 }
             }
-            if !is_retryable(&outcome) {
-                return outcome;
+            let mode = self.options.retry_mode;
+            if mode != RetryMode::Legacy && attempt >= max_attempts {
+                // botocore's standard MaxAttemptsChecker runs first and flags
+                // any response at the last attempt, successes included.
+                mark_max_attempts_reached(&mut outcome);
             }
-            if attempt >= max_attempts {
-                if let Err(Error::Service(e)) = &mut outcome {
-                    e.metadata.max_attempts_reached = true;
+            if !retry::is_retryable(mode, &outcome) {
+                if let (Some(cost), true) = (quota_held, outcome.is_ok()) {
+                    self.retry_quota.release(cost);
+                } else if outcome.is_ok() && mode != RetryMode::Legacy {
+                    self.retry_quota.release(1);
                 }
                 return outcome;
             }
-            tokio::time::sleep(backoff(attempt)).await;
+            if attempt >= max_attempts {
+                mark_max_attempts_reached(&mut outcome);
+                return outcome;
+            }
+            if mode != RetryMode::Legacy {
+                let error = outcome.as_ref().err().expect("retryable outcomes are errors");
+                match self.retry_quota.acquire(error) {
+                    Some(cost) => quota_held = Some(cost),
+                    None => {
+                        if let Err(Error::Service(e)) = &mut outcome {
+                            e.metadata.retry_quota_reached = true;
+                        }
+                        return outcome;
+                    }
+                }
+            }
+            tokio::time::sleep(retry::backoff(mode, attempt)).await;
             attempt += 1;
         }
+    }
+}
+
+fn mark_max_attempts_reached(outcome: &mut Result<Document>) {
+    match outcome {
+        Err(Error::Service(e)) => e.metadata.max_attempts_reached = true,
+        Ok(Document::Map(fields)) => {
+            if let Some((_, Document::Map(meta))) = fields.iter_mut().find(|(k, _)| k == "ResponseMetadata") {
+                if !meta.iter().any(|(k, _)| k == "MaxAttemptsReached") {
+                    let at = meta.iter().position(|(k, _)| k == "RetryAttempts").unwrap_or(meta.len());
+                    meta.insert(at, ("MaxAttemptsReached".to_string(), Document::Bool(true)));
+                }
+            }
+        }
+        _ => {}
     }
 }
 
@@ -411,38 +436,6 @@ fn splice_netloc(old_url: &str, new_endpoint: &str) -> String {
     let scheme = old_origin.split("://").next().unwrap_or("https");
     let host = new_origin.split("://").nth(1).unwrap_or(new_origin);
     format!("{scheme}://{host}{path}")
-}
-
-/// botocore's legacy retry conditions for S3 (`_retry.json`): socket
-/// errors, 500/502/503/504/509, 429 and throttling codes, RequestTimeout.
-fn is_retryable(outcome: &Result<Document>) -> bool {
-    match outcome {
-        Ok(_) => false,
-        Err(Error::EndpointConnection { .. })
-        | Err(Error::ConnectionClosed { .. })
-        | Err(Error::ReadTimeout { .. })
-        | Err(Error::ConnectTimeout { .. }) => true,
-        Err(Error::Service(e)) => {
-            let code = e.code();
-            matches!(e.metadata.http_status_code, 500 | 502 | 503 | 504 | 509 | 429)
-                || matches!(
-                    code.as_str(),
-                    "Throttling"
-                        | "ThrottlingException"
-                        | "ThrottledException"
-                        | "RequestThrottledException"
-                        | "ProvisionedThroughputExceededException"
-                        | "RequestTimeout"
-                )
-        }
-        Err(_) => false,
-    }
-}
-
-/// botocore's legacy exponential backoff: `rand() * 2 ** (attempt - 1)` seconds.
-fn backoff(attempt: u32) -> Duration {
-    let jitter = (uuid::Uuid::new_v4().as_u128() & 0xffff) as f64 / 65536.0;
-    Duration::from_secs_f64(jitter * 2f64.powi(attempt as i32 - 1))
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ pub mod model;
 pub mod ops;
 pub mod protocol;
 pub mod response;
+pub mod retry;
 pub mod settings;
 pub mod signing;
 pub mod transport;

@@ -24,6 +24,8 @@ pub struct ResponseMetadata {
     /// Set when retries ran out on a retryable outcome (botocore's
     /// `MaxAttemptsReached`).
     pub max_attempts_reached: bool,
+    /// Standard/adaptive retries stopped by the retry quota.
+    pub retry_quota_reached: bool,
 }
 
 impl ResponseMetadata {
@@ -47,6 +49,9 @@ impl ResponseMetadata {
         ));
         if self.max_attempts_reached {
             map.push(("MaxAttemptsReached".to_string(), Document::Bool(true)));
+        }
+        if self.retry_quota_reached {
+            map.push(("RetryQuotaReached".to_string(), Document::Bool(true)));
         }
         map.push(("RetryAttempts".to_string(), Document::Int(self.retry_attempts as i64)));
         Document::Map(map)

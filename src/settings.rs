@@ -207,7 +207,7 @@ pub fn resolve_client(args: ClientArgs) -> Result<ClientOptions> {
     let retry_mode = match args
         .retry_mode
         .clone()
-        .or_else(|| ctx.setting("retry_mode"))
+        .or_else(|| ctx.shared.setting_or_default(&ctx.env, &ctx.profile, "retry_mode"))
         .as_deref()
     {
         Some("standard") => RetryMode::Standard,

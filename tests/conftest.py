@@ -55,16 +55,23 @@ if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
 PER_TEST_TIMEOUT = float(os.environ.get("TESTS_PER_TEST_TIMEOUT", "120"))
 
 
-def _watchdog_fire(nodeid: str) -> None:
-    sys.stderr.write(f"\n*** {nodeid} ran longer than {PER_TEST_TIMEOUT:.0f}s: aborting the test run ***\n")
-    faulthandler.dump_traceback(all_threads=True)
+def _watchdog_fire(item) -> None:
+    capman = item.config.pluginmanager.getplugin("capturemanager")
+    if capman is not None:
+        try:
+            capman.suspend_global_capture(in_=True)  # give the real stderr back
+        except Exception:  # noqa: BLE001 - best effort on the way out
+            pass
+    sys.stderr.write(f"\n*** {item.nodeid} ran longer than {PER_TEST_TIMEOUT:.0f}s: aborting the test run ***\n")
+    sys.stderr.flush()
+    faulthandler.dump_traceback(file=sys.stderr, all_threads=True)
     sys.stderr.flush()
     os._exit(3)
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_protocol(item, nextitem):
-    timer = threading.Timer(PER_TEST_TIMEOUT, _watchdog_fire, args=(item.nodeid,))
+    timer = threading.Timer(PER_TEST_TIMEOUT, _watchdog_fire, args=(item,))
     timer.daemon = True
     timer.start()
     try:

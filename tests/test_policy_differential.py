@@ -32,7 +32,6 @@ import fastboto  # noqa: F401  -- a missing fastboto must fail this module, not 
 from support.capture_server import CapturedRequest
 from support.ours import assert_differential, client_pair, fastboto_client, run_both
 from support.reference import (
-    FAKE_ACCESS_KEY,
     FAKE_SECRET_KEY,
     FAKE_SESSION_TOKEN,
     assert_same_error,

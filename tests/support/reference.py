@@ -17,7 +17,7 @@ import datetime
 import hashlib
 import hmac
 import re
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, Union
 
 import botocore.auth
 import botocore.awsrequest
