@@ -202,6 +202,12 @@ class Session:
         core = _core.CoreClient(options)
         return S3(core, _client_config(config, core.resolved_config()))
 
+    def aio_client(self, *args: Any, **kwargs: Any):
+        """An asyncio S3 client (``fastboto.aio``) with ``client()``'s arguments."""
+        from .aio import _aio_client
+
+        return _aio_client(self, *args, **kwargs)
+
     def resource(self, service_name: str, **kwargs: Any):
         """An S3 resource (as ``boto3.Session.resource``)."""
         from .resources import S3ServiceResource

@@ -2,6 +2,7 @@
 //! keyword arguments in (through `PyInput`), results and errors out, and
 //! releases the GIL around network I/O.
 
+mod aio;
 mod convert;
 mod errors;
 mod input;
@@ -102,6 +103,28 @@ impl CoreClient {
             Ok(Err(CallError::Interrupted(e))) => Err(e),
             Err(payload) => Err(panic_to_pyerr(payload)),
         }
+    }
+
+    /// The coroutine flavour of `call`: validation errors are raised here,
+    /// the rest when the returned awaitable completes.
+    #[pyo3(signature = (op_name, /, **kwargs))]
+    fn call_async<'py>(
+        &self,
+        py: Python<'py>,
+        op_name: &str,
+        kwargs: Option<Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let op = lookup(op_name)?;
+        let input = empty_kwargs(py, kwargs);
+        let prepared = guarded(py, || self.inner.prepare(op, &input))?;
+        let client = self.inner.clone();
+        pyo3_async_runtimes::generic::future_into_py::<aio::SharedRuntime, _, Py<PyAny>>(py, async move {
+            let outcome = client.execute(&prepared, Lane::Shared).await;
+            Python::attach(|py| match outcome {
+                Ok(doc) => Ok(document_to_py(py, &doc)?.unbind()),
+                Err(e) => Err(to_pyerr(py, e)),
+            })
+        })
     }
 
     /// The signed request for the first attempt, without sending it:
