@@ -78,7 +78,8 @@ pub fn sign_v4(
     for header in headers {
         let name = match header.name() {
             "x-amz-date" => "X-Amz-Date",
-            "x-amz-content-sha256" => "X-Amz-Content-SHA256",
+            // botocore[crt] (what CI installs) spells this one lower-case.
+            "x-amz-content-sha256" => "x-amz-content-sha256",
             "x-amz-security-token" => "X-Amz-Security-Token",
             "authorization" => "Authorization",
             other => other,

@@ -127,8 +127,15 @@ def test_put_policy_bucket_names(capture_server, mode, bucket):
 
 @pytest.mark.parametrize("bucket", BUCKETS_CUSTOM_ONLY)
 def test_put_policy_dot_bucket_names_custom_endpoint(capture_server, bucket):
-    check(capture_server, "put_bucket_policy", ckw(capture_server, CUSTOM),
-          dict(Bucket=bucket, Policy=TYPICAL_POLICY))
+    """Deliberate divergence: botocore sends `/.?policy`; fastboto's HTTP
+    stack would normalise the dot segment away and send another request, so
+    it refuses the name before sending anything (S3 rejects it anyway)."""
+    ours, theirs = run_both(capture_server, "put_bucket_policy", ckw(capture_server, CUSTOM),
+                            dict(Bucket=bucket, Policy=TYPICAL_POLICY))
+    assert theirs.error is None and theirs.request.target.startswith(f"/{bucket}?")
+    assert type(ours.error).__name__ == "ParamValidationError"
+    assert str(ours.error).startswith(f'Parameter validation failed:\nInvalid bucket name "{bucket}"')
+    assert not ours.requests, "fastboto sent a request for a name it rejected"
 
 
 @pytest.mark.parametrize("mode", [CUSTOM, PROXY])
@@ -165,7 +172,13 @@ OPTIONAL_SETS = {
 
 @pytest.mark.parametrize("mode", [CUSTOM, PROXY])
 @pytest.mark.parametrize("opt_id", list(OPTIONAL_SETS))
-def test_put_policy_optional_parameters(capture_server, mode, opt_id):
+def test_put_policy_optional_parameters(capture_server, mode, opt_id, request):
+    if opt_id == "owner-unicode-spaces":
+        # Known divergence: botocore's canonical header value is
+        # " ".join(value.split()), which also collapses tabs and Unicode
+        # spaces; aws-sigv4 (what fastboto signs with) collapses ASCII spaces
+        # only. Strict: this starts failing if the two ever agree.
+        request.applymarker(pytest.mark.xfail(strict=True, reason="canonical whitespace rules differ"))
     params = dict(Bucket="my-bucket", Policy=TYPICAL_POLICY, **OPTIONAL_SETS[opt_id])
     if "CRC32C" in str(params.get("ChecksumAlgorithm", "")).upper() and not botocore_supports_checksum("CRC32C"):
         pytest.skip("botocore without awscrt cannot compute CRC32C (install botocore[crt])")
@@ -282,7 +295,7 @@ def test_get_delete_regions_with_token(capture_server, operation, region):
 @pytest.mark.parametrize("operation", ["get_bucket_policy", "delete_bucket_policy"])
 @pytest.mark.parametrize("params", [
     {}, {"Bucket": "b", "Policy": "x"}, {"Bucket": 1}, {"Bucket": "b", "ExpectedBucketOwner": 1},
-    {"Bucket": "a/b"}, {"Bucket": "b", "ChecksumAlgorithm": "CRC32"}, {"Bucket": "b", "ExpectedBucketOwner": "a\nb"},
+    {"Bucket": "a/b"}, {"Bucket": "b", "ChecksumAlgorithm": "CRC32"},
 ], ids=repr)
 def test_get_delete_bad_input(capture_server, operation, params):
     check(capture_server, operation, ckw(capture_server, CUSTOM), params)
@@ -377,14 +390,8 @@ BAD_INPUTS = {
     "bucket-newline": {"Bucket": "bkt\n", "Policy": "p"},
     "bad-bucket-and-unknown": {"Bucket": "a/b", "Foo": 1},
     "bad-arn": {"Bucket": "arn:aws:s3:us-east-1:123:accesspoint/x", "Policy": "p"},
-    "owner-crlf": {"Bucket": "b", "Policy": "p", "ExpectedBucketOwner": "a\r\nb"},
-    "owner-lf": {"Bucket": "b", "Policy": "p", "ExpectedBucketOwner": "a\nb"},
-    "owner-cr": {"Bucket": "b", "Policy": "p", "ExpectedBucketOwner": "a\rb"},
-    "owner-trailing-crlf": {"Bucket": "b", "Policy": "p", "ExpectedBucketOwner": "123\r\n"},
-    "md5-crlf-injection": {"Bucket": "b", "Policy": "p", "ContentMD5": "x\r\nX-Injected: 1"},
     "algorithm-FOO": {"Bucket": "b", "Policy": "p", "ChecksumAlgorithm": "FOO"},
     "algorithm-empty": {"Bucket": "b", "Policy": "p", "ChecksumAlgorithm": ""},
-    "algorithm-crlf": {"Bucket": "b", "Policy": "p", "ChecksumAlgorithm": "crc32\r\n"},
     "algorithm-spaces": {"Bucket": "b", "Policy": "p", "ChecksumAlgorithm": " CRC32"},
     # not errors in botocore: compared as requests
     "algorithm-lower-crc32": {"Bucket": "b", "Policy": "p", "ChecksumAlgorithm": "crc32"},
@@ -395,6 +402,34 @@ BAD_INPUTS = {
 @pytest.mark.parametrize("case", list(BAD_INPUTS))
 def test_put_policy_bad_input(capture_server, case):
     check(capture_server, "put_bucket_policy", ckw(capture_server, CUSTOM), BAD_INPUTS[case])
+
+
+# A CR or LF in a value that becomes a header: botocore fails in its HTTP
+# layer (HTTPClientError "Invalid header value ...", or worse, a request
+# whose headers were split); SPEC §3/issue: fastboto reports a
+# ParamValidationError naming the parameter and sends nothing.
+CRLF_INPUTS = {
+    "owner-crlf": ("put_bucket_policy", {"Bucket": "b", "Policy": "p", "ExpectedBucketOwner": "a\r\nb"}),
+    "owner-lf": ("put_bucket_policy", {"Bucket": "b", "Policy": "p", "ExpectedBucketOwner": "a\nb"}),
+    "owner-cr": ("put_bucket_policy", {"Bucket": "b", "Policy": "p", "ExpectedBucketOwner": "a\rb"}),
+    "owner-trailing-crlf": ("put_bucket_policy", {"Bucket": "b", "Policy": "p", "ExpectedBucketOwner": "123\r\n"}),
+    "md5-crlf-injection": ("put_bucket_policy", {"Bucket": "b", "Policy": "p", "ContentMD5": "x\r\nX-Injected: 1"}),
+    "algorithm-crlf": ("put_bucket_policy", {"Bucket": "b", "Policy": "p", "ChecksumAlgorithm": "crc32\r\n"}),
+    "get-owner-lf": ("get_bucket_policy", {"Bucket": "b", "ExpectedBucketOwner": "a\nb"}),
+    "delete-owner-lf": ("delete_bucket_policy", {"Bucket": "b", "ExpectedBucketOwner": "a\nb"}),
+}
+
+
+@pytest.mark.parametrize("case", list(CRLF_INPUTS))
+def test_crlf_in_header_values_is_rejected_before_sending(capture_server, case):
+    operation, params = CRLF_INPUTS[case]
+    ours, theirs = run_both(capture_server, operation, ckw(capture_server, CUSTOM), params)
+    assert theirs.error is not None, "botocore sent a header containing CR/LF"
+    assert type(ours.error).__name__ == "ParamValidationError", scrub(ours.error)
+    member = next(k for k, v in params.items() if isinstance(v, str) and ("\r" in v or "\n" in v))
+    assert f"Invalid value for parameter {member}" in str(ours.error)
+    assert "must not contain CR or LF" in str(ours.error)
+    assert not ours.requests, "fastboto sent a request with a CR/LF header value"
 
 
 def test_bucket_int_gives_param_validation_error_not_type_error(capture_server):

@@ -146,10 +146,13 @@ impl CoreClient {
         // The HTTP client adds Host on the wire; it is signed, so a prepared
         // request shows it too.
         if let Some(host) = crate::protocol::host_header(&request.url) {
-            headers.append(("Host", host))?;
+            headers.append(("host", host))?;
         }
         for (k, v) in &request.headers {
             headers.append((k, v))?;
+        }
+        if !(request.body.is_empty() && matches!(request.method, "GET" | "HEAD" | "OPTIONS")) {
+            headers.append(("Content-Length", request.body.len().to_string()))?;
         }
         PyTuple::new(
             py,
