@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import _client  # noqa: F401  (loaded now so the first client() is cheap)
 from ._core import __version__
 from .config import Config
 from .session import UNSIGNED, Session

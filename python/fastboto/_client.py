@@ -3,7 +3,6 @@ handed to the Rust core in one step."""
 
 from __future__ import annotations
 
-import shlex
 from typing import Any
 
 from . import exceptions as _exceptions_module
@@ -34,6 +33,8 @@ class PreparedRequest:
     def to_curl(self, include_secrets: bool = False) -> str:
         """A curl command for this request. The signature and session token
         are redacted unless ``include_secrets=True``."""
+        import shlex
+
         parts = ["curl", "-X", self.method, shlex.quote(self.url)]
         for name, value in self._shown_headers(include_secrets).items():
             parts += ["-H", shlex.quote(f"{name}: {value}")]
@@ -51,9 +52,9 @@ class PreparedRequest:
 class ClientMeta:
     """``client.meta``: region, endpoint and config of the client."""
 
-    def __init__(self, region_name: str, endpoint_url: str, config: Config) -> None:
-        self.region_name = region_name
-        self.endpoint_url = endpoint_url
+    def __init__(self, core: Any, config: Config) -> None:
+        self._core = core
+        self.region_name = core.region_name
         self.config = config
         self.partition = "aws"
         self.method_to_api_mapping = {
@@ -63,6 +64,12 @@ class ClientMeta:
             "put_bucket_acl": "PutBucketAcl",
             "get_bucket_acl": "GetBucketAcl",
         }
+
+    @property
+    def endpoint_url(self) -> str:
+        # Resolved on first use: it needs the endpoint rules, which a client
+        # that is never called should not pay for.
+        return self._core.endpoint_url
 
     @property
     def service_model(self):
@@ -98,7 +105,7 @@ class S3:
     def __init__(self, core: Any, config: Config) -> None:
         self._core = core
         self._call = core.call
-        self.meta = ClientMeta(core.region_name, core.endpoint_url, config)
+        self.meta = ClientMeta(core, config)
         self.exceptions = ClientExceptions()
 
     def __repr__(self) -> str:

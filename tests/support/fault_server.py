@@ -43,6 +43,7 @@ from .capture_server import CapturedRequest
 __all__ = [
     "Fault",
     "FaultServer",
+    "FIXED_DATE",
     "ClosedPort",
     "FullBacklogPort",
     "respond",
@@ -62,6 +63,10 @@ __all__ = [
 MAX_SLEEP = 10.0  # no fault ever sleeps longer than this
 REQUEST_ID = "FAULTREQ0123456789"
 HOST_ID = "ZmF1bHQtc2VydmVyLWhvc3QtaWQ="
+# Responses carry this Date (as S3's do, a Date is always there): botocore
+# derives the amz-sdk-request "ttl" of a retry from it, and a fixed value
+# makes that ttl the same for every client and every run.
+FIXED_DATE = "Wed, 01 Mar 2023 12:00:00 GMT"
 
 
 @dataclasses.dataclass
@@ -78,7 +83,7 @@ class Fault:
     truncate_to: Optional[int] = None  # send only this many body bytes, then close
     slow_chunks: int = 0  # send the body in this many pieces ...
     chunk_delay: float = 0.0  # ... this many seconds apart
-    date: bool = True  # add a Date header (now), as S3 does
+    date: Optional[str] = "fixed"  # Date header: "fixed" (FIXED_DATE), "now", or None for none
 
     def head_bytes(self) -> bytes:
         reason = self.reason
@@ -92,7 +97,8 @@ class Fault:
         headers = list(self.headers)
         names = {k.lower() for k, _ in headers}
         if self.date and "date" not in names:
-            headers.insert(0, ("Date", email.utils.formatdate(usegmt=True)))
+            value = email.utils.formatdate(usegmt=True) if self.date == "now" else FIXED_DATE
+            headers.insert(0, ("Date", value))
         if "content-length" not in names and "transfer-encoding" not in names:
             headers.append(("Content-Length", str(len(self.body))))
         if (self.close or self.truncate_to is not None) and "connection" not in names:
@@ -333,6 +339,7 @@ class FaultServer:
                     with self._lock:
                         self.errors.append(str(e))
                     return
+                req.received_at = time.time()  # type: ignore[attr-defined]
                 with self._cond:
                     self._requests.append(req)
                     spec = self._script.popleft() if self._script else self._default

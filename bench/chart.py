@@ -1,0 +1,123 @@
+"""Draws docs/bench.png from bench/results.json (run by bench/run.py).
+
+Usage: python bench/chart.py RESULTS.json OUT.png
+
+Needs matplotlib; run.py runs it with the benchmark virtualenv's python,
+where it installs matplotlib next to aiobotocore.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+FAST = "#d9480f"
+BASE = "#5c7cfa"
+WIRE = "#495057"
+
+
+def _fmt(value: float, unit: str) -> str:
+    if unit == "calls/s":
+        return f"{value:,.0f}"
+    if value >= 100:
+        return f"{value:,.0f} {unit}"
+    if value >= 10:
+        return f"{value:.1f} {unit}"
+    return f"{value:.2f} {unit}"
+
+
+def _panel(ax, title: str, unit: str, rows: list, better: str, wire: float | None = None):
+    """rows: (label, fastboto value or None, baseline name, baseline value or None)."""
+    labels, ys = [], []
+    y = 0.0
+    values = []
+    for label, fast, base_name, base in rows:
+        for name, value, color in (("fastboto", fast, FAST), (base_name, base, BASE)):
+            if value is None:
+                continue
+            shown = max(value, 1e-3)
+            values.append(shown)
+            ax.barh(y, shown, color=color, height=0.8)
+            ax.text(shown * 1.08, y, _fmt(value, unit), va="center", fontsize=8)
+            labels.append(f"{label}\n{name}" if name == "fastboto" else name)
+            ys.append(y)
+            y += 1
+        if fast is not None and base is not None and fast > 0 and base > 0:
+            ratio = fast / base if better == "higher" else base / fast
+            text = f"{ratio:.1f}×" if better == "higher" else f"1/{ratio:.0f}"
+            ax.text(
+                0.99, y - 1.5, text, transform=ax.get_yaxis_transform(),
+                ha="right", va="center", fontsize=9, fontweight="bold", color=FAST,
+            )
+        y += 0.6
+    if wire:
+        ax.axvline(wire, color=WIRE, linestyle="--", linewidth=1)
+        ax.text(wire, -0.9, f" wire limit\n {wire:,.0f}/s", fontsize=7, color=WIRE, va="top")
+        values.append(wire)
+    ax.set_xscale("log")
+    if values:
+        ax.set_xlim(min(values) / 3, max(values) * 12)
+    ax.set_yticks(ys)
+    ax.set_yticklabels(labels, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_title(title + ("  (higher is better)" if better == "higher" else "  (lower is better)"),
+                 fontsize=10)
+    ax.set_xlabel(unit + " (log scale)", fontsize=8)
+    ax.grid(axis="x", which="major", alpha=0.3)
+
+
+def main() -> None:
+    results_path, out_path = sys.argv[1], sys.argv[2]
+    with open(results_path) as f:
+        r = json.load(f)
+    m = r["metrics"]
+
+    def get(key: str):
+        return m.get(key)
+
+    fig, axes = plt.subplots(
+        3, 1, figsize=(9, 11), gridspec_kw={"height_ratios": [3.2, 1.6, 1.0]}
+    )
+    _panel(
+        axes[0], "put_bucket_policy throughput", "calls/s",
+        [
+            ("serial, 1 client", get("serial_fastboto"), "boto3", get("serial_boto3")),
+            ("8 threads, 1 client", get("threads_fastboto"), "boto3", get("threads_boto3")),
+            ("async, 64 in flight", get("async_fastboto"), "aiobotocore", get("async_aiobotocore")),
+        ],
+        "higher", wire=get("wire_limit"),
+    )
+    ms = lambda v: None if v is None else v * 1e3  # noqa: E731
+    _panel(
+        axes[1], "start-up (median of fresh processes)", "ms",
+        [
+            ("import", ms(get("import_fastboto")), "boto3", ms(get("import_boto3"))),
+            ("first client", ms(get("first_client_fastboto")), "boto3",
+             ms(get("first_client_boto3"))),
+        ],
+        "lower",
+    )
+    _panel(
+        axes[2], f"peak RSS per client ({r.get('clients', 1000):,} clients kept alive)", "KiB",
+        [("per client", get("mem_fastboto"), "boto3", get("mem_boto3"))],
+        "lower",
+    )
+    fig.suptitle(
+        f"fastboto {r['versions'].get('fastboto', '?')} vs boto3 "
+        f"{r['versions'].get('boto3', '?')} / aiobotocore "
+        f"{r['versions'].get('aiobotocore', '?')}\n"
+        f"{r['date']} — {r['machine']['nproc']} cores, Linux {r['machine']['kernel']}, "
+        f"Python {r['versions'].get('python', '?')}; nginx 204 on loopback",
+        fontsize=10,
+    )
+    fig.tight_layout(rect=(0, 0, 1, 0.95))
+    fig.savefig(out_path, dpi=110)
+
+
+if __name__ == "__main__":
+    main()
