@@ -13,6 +13,7 @@ pub fn validate<I: Input>(shape: &'static Shape, input: &I) -> Result<Value, Vec
     let value = validate_shape(shape, input, "", &mut errors);
     match value {
         Some(v) if errors.is_empty() => Ok(v),
+        _ if errors.is_empty() => Err(vec!["Invalid type for parameter input".to_string()]),
         _ => Err(errors),
     }
 }
@@ -59,7 +60,18 @@ fn validate_shape<I: Input>(
                 invalid_type(errors, name, input, shape.valid_types());
                 return None;
             }
-            let text = input.as_text()?.into_owned();
+            let Some(text) = input.as_text() else {
+                // A Python str with lone surrogates has no UTF-8 form:
+                // botocore fails deep inside encoding; we say so up front.
+                errors.push(format!(
+                    "Invalid value for parameter {}, value: {}, strings must be encodable \
+                     as UTF-8 (lone surrogates are not)",
+                    display_name(name),
+                    input.display()
+                ));
+                return None;
+            };
+            let text = text.into_owned();
             check_min(errors, name, shape, text.chars().count() as i64, "length");
             Some(Value::Str(text))
         }
@@ -92,7 +104,18 @@ fn validate_shape<I: Input>(
         }
         ShapeKind::Blob => match kind {
             InputKind::Bytes => input.as_bytes().map(Value::Blob),
-            InputKind::Str => input.as_text().map(|t| Value::Blob(t.as_bytes().to_vec())),
+            InputKind::Str => match input.as_text() {
+                Some(t) => Some(Value::Blob(t.as_bytes().to_vec())),
+                None => {
+                    errors.push(format!(
+                        "Invalid value for parameter {}, value: {}, strings must be encodable \
+                         as UTF-8 (lone surrogates are not)",
+                        display_name(name),
+                        input.display()
+                    ));
+                    None
+                }
+            },
             _ => {
                 // botocore accepts file-like objects; none of our operations
                 // stream, so we read them in the binding layer. Here they are
