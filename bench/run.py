@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
-import glob
 import json
 import os
 import platform
@@ -719,7 +718,7 @@ def main(argv: list) -> int:
 
         for lib in ("fastboto", "boto3"):
             res = step(f"serial, {lib}", lambda lib=lib: runner.run(
-                "serial", lib, timeout=tmo + 30, alloc_calls=2000, alloc_s=3.0, **tp))
+                "serial", lib, timeout=tmo + 30, alloc_calls=1000, alloc_s=1.5, **tp))
             if res:
                 detail[f"serial_{lib}"] = res
                 metrics[f"serial_{lib}"] = res["calls_per_s"]

@@ -297,6 +297,8 @@ impl Transport {
         for (name, value) in &request.headers {
             builder = builder.header(name.as_str(), value.as_str());
         }
+        // http.client (under botocore) always sends this one.
+        builder = builder.header("Accept-Encoding", "identity");
         // As botocore's AWSPreparedRequest: Content-Length always, except
         // for bodiless GET/HEAD/OPTIONS (hyper alone would omit a 0).
         if !(request.body.is_empty() && matches!(request.method, "GET" | "HEAD" | "OPTIONS")) {

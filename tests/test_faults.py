@@ -170,8 +170,8 @@ def assert_same_outcome(ours: Run, theirs: Run) -> None:
 
 
 def assert_same_attempts(ours: Run, theirs: Run) -> None:
-    """Same number of requests; per attempt: same request, valid fresh signature,
-    same amz-sdk-request; one invocation id per call."""
+    """Same number of requests; per attempt: the same request, with a valid
+    signature made when the attempt was sent."""
     __tracebackhide__ = True
     ctx = f"\n ours:   {ours.describe()}\n theirs: {theirs.describe()}"
     assert len(ours.requests) == len(theirs.requests), (
@@ -181,16 +181,26 @@ def assert_same_attempts(ours: Run, theirs: Run) -> None:
         compare_requests(o, t)
         verify_sigv4(o)
         assert_signed_when_sent(o)
+
+
+def assert_same_sdk_headers(ours: Run, theirs: Run) -> None:
+    """The amz-sdk-request header of every attempt as botocore's; one
+    amz-sdk-invocation-id (a UUID4) for all attempts of a call."""
+    __tracebackhide__ = True
     ours_sdk = [r.header("amz-sdk-request") for r in ours.requests]
     theirs_sdk = [r.header("amz-sdk-request") for r in theirs.requests]
     assert ours_sdk == theirs_sdk, f"amz-sdk-request per attempt:\n ours:   {ours_sdk}\n theirs: {theirs_sdk}"
-    for side, run in (("fastboto", ours), ("botocore", theirs)):
-        ids = [r.header("amz-sdk-invocation-id") for r in run.requests]
-        assert all(i is not None and _UUID4.match(i) for i in ids), f"{side}: bad amz-sdk-invocation-id {ids}"
-        assert len(set(ids)) <= 1, (
-            f"{side} sent {len(set(ids))} different amz-sdk-invocation-id values for the attempts of one call "
-            f"(botocore keeps one per call): {ids}"
-        )
+    assert_one_invocation_id(ours, "fastboto")
+
+
+def assert_one_invocation_id(run: Run, side: str) -> None:
+    __tracebackhide__ = True
+    ids = [r.header("amz-sdk-invocation-id") for r in run.requests]
+    assert all(i is not None and _UUID4.match(i) for i in ids), f"{side}: bad amz-sdk-invocation-id {ids}"
+    assert len(set(ids)) <= 1, (
+        f"{side} sent {len(set(ids))} different amz-sdk-invocation-id values for the {len(ids)} attempts of one "
+        f"call (botocore keeps one per call): {ids}"
+    )
 
 
 def assert_signed_when_sent(req: CapturedRequest) -> None:
@@ -297,6 +307,58 @@ def test_fault_scenario_like_botocore(fault_server, scenario):
     assert_same_outcome(ours, theirs)
     assert_same_attempts(ours, theirs)
     assert metadata(ours).get("RetryAttempts") == metadata(theirs).get("RetryAttempts")
+
+
+# ---------------------------------------------------------------------------
+# amz-sdk-request / amz-sdk-invocation-id
+# ---------------------------------------------------------------------------
+# botocore (endpoint._update_retries_context + handlers.add_retry_headers):
+# "attempt=1" on the first attempt in every mode (no retry checker has run
+# yet, so no max); on a retry "ttl=<response Date + read_timeout>; attempt=N;
+# max=M" -- ttl only when the previous attempt got a response with a Date,
+# and it is kept across a later response-less attempt.
+SDK_HEADER_SCENARIOS = [
+    Scenario("legacy-503x2-then-200", cfg("legacy", 3), _ok_policy(), [slowdown_503(), slowdown_503()]),
+    Scenario("standard-503x2-then-200", cfg("standard", 3), _ok_policy(), [slowdown_503(), slowdown_503()]),
+    Scenario("adaptive-503-then-200", cfg("adaptive", 2), _ok_policy(), [slowdown_503()]),
+    Scenario("standard-no-retry-needed", cfg("standard", 3), _ok_policy()),
+    Scenario("legacy-no-retry-needed", cfg("legacy", 3), _ok_policy()),
+    Scenario("legacy-503-then-reset-then-200", cfg("legacy", 3), _ok_policy(), [slowdown_503(), RESET]),
+    Scenario("standard-reset-then-200-no-ttl", cfg("standard", 2), _ok_policy(), [RESET]),
+    Scenario("legacy-503-without-date-then-200", cfg("legacy", 2), _ok_policy(),
+             [dataclasses.replace(slowdown_503(), date=None)]),
+    Scenario("default-read-timeout-ttl", {"retries": {"mode": "standard", "total_max_attempts": 2}}, _ok_policy(),
+             [slowdown_503()]),
+]
+
+
+@pytest.mark.parametrize("scenario", SDK_HEADER_SCENARIOS, ids=[s.id for s in SDK_HEADER_SCENARIOS])
+def test_amz_sdk_request_header_like_botocore(fault_server, scenario):
+    ours, theirs = run_pair(fault_server, config=scenario.config, operation=scenario.operation,
+                            default=scenario.default, faults=scenario.faults)
+    assert_same_outcome(ours, theirs)
+    assert len(ours.requests) == len(theirs.requests)
+    assert_one_invocation_id(theirs, "botocore")  # harness
+    assert_same_sdk_headers(ours, theirs)
+
+
+def test_one_invocation_id_for_all_attempts_of_a_call(fault_server):
+    ours, theirs = run_pair(fault_server, config=cfg("legacy", 3), default=_ok_policy(),
+                            faults=[internal_error_500(), RESET])
+    assert len(theirs.requests) == len(ours.requests) == 3
+    assert_one_invocation_id(theirs, "botocore")
+    assert_one_invocation_id(ours, "fastboto")
+
+
+def test_each_call_has_its_own_invocation_id(fault_server):
+    client = fastboto_client(region_name="us-east-1", endpoint_url=fault_server.url)
+    try:
+        for _ in range(3):
+            client.delete_bucket_policy(Bucket="bkt")
+    finally:
+        client.close()
+    ids = [r.header("amz-sdk-invocation-id") for r in fault_server.requests]
+    assert len(set(ids)) == 3 and all(_UUID4.match(i) for i in ids), ids
 
 
 # ---------------------------------------------------------------------------
