@@ -396,7 +396,7 @@ def machine_facts() -> dict:
         "nproc": cmd("nproc"),
         "kernel": cmd("uname", "-r"),
         "cpu": cpu,
-        "loadavg_at_start": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+        "loadavg_at_end": " ".join(f"{x:.2f}" for x in os.getloadavg()),
         "rustc": cmd("rustc", "--version") or "?",
         "nginx": cmd(tool("nginx"), "-v") or _stderr_of(tool("nginx"), "-v"),
         "wrk": (_stderr_of(tool("wrk"), "--version") or "?").splitlines()[0],
@@ -425,6 +425,7 @@ def fastboto_build_info() -> dict:
         "path": path,
         "version": version,
         "size_bytes": os.path.getsize(path),
+        "mtime": os.path.getmtime(path),
         "debug_info_bytes": debug,
         "looks_like_debug_build": bool(debug and debug > 1_000_000),
     }
@@ -587,7 +588,8 @@ def write_results_md(r: dict, rows: list, targets: list) -> None:
         "",
         f"- `nproc`: {mach['nproc']}; CPU: {mach['cpu']}",
         f"- `uname -r`: {mach['kernel']}",
-        f"- load average at start: {mach['loadavg_at_start']}",
+        f"- load average (1, 5, 15 min) at start: {r['loadavg_at_start']}; at end: "
+        f"{mach['loadavg_at_end']} (other work on the machine skews every figure)",
         f"- Python {v.get('python', '?')}; {mach['rustc']}",
         f"- fastboto {v.get('fastboto', '?')} ({fb['size_bytes'] / 1e6:.1f} MB extension"
         + (", **looks like a debug build**" if fb["looks_like_debug_build"] else "")
@@ -663,6 +665,7 @@ def main(argv: list) -> int:
     signal.signal(signal.SIGTERM, _on_signal)
     signal.signal(signal.SIGHUP, _on_signal)
     started = time.monotonic()
+    loadavg_start = " ".join(f"{x:.2f}" for x in os.getloadavg())
 
     ensure_tools(install=not args.no_install)
     if args.build:
@@ -769,12 +772,23 @@ def main(argv: list) -> int:
         nginx.stop()
     shutil.rmtree(workdir, ignore_errors=True)
 
+    try:
+        fb_after = fastboto_build_info()
+    except BenchError as exc:
+        fb_after = {"error": str(exc)}
+    if {k: fb_after.get(k) for k in ("path", "size_bytes", "mtime")} != {
+            k: fb_build.get(k) for k in ("path", "size_bytes", "mtime")}:
+        errors.append("fastboto was reinstalled while the benchmark ran: figures mix builds "
+                      f"(before {fb_build}, after {fb_after})")
+    if fb_build["looks_like_debug_build"]:
+        errors.append("the fastboto measured looks like a debug build (rerun with --build)")
     versions.setdefault("fastboto", fb_build["version"])
     versions.setdefault("python", platform.python_version())
     results = {
         "date": _dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
         "argv": "".join(f" {a}" for a in argv),
         "machine": machine_facts(),
+        "loadavg_at_start": loadavg_start,
         "versions": versions,
         "fastboto_build": fb_build,
         "built": args.build,

@@ -102,6 +102,10 @@ def check_response(resp) -> None:
 
 def versions(lib: str) -> dict:
     out = {"python": sys.version.split()[0]}
+    if lib == "fastboto":
+        # fastboto imports botocore only for exceptions; a benchmark that
+        # made no failing call should not have loaded it.
+        out["botocore_loaded"] = "botocore" in sys.modules
     for name in ("fastboto", "boto3", "botocore", "aiobotocore", "aiohttp"):
         mod = sys.modules.get(name)
         if mod is not None:
@@ -357,16 +361,31 @@ def memory(lib: str, args: dict) -> dict:
     import gc
     import resource
 
-    def maxrss_kib() -> int:
+    def ru_maxrss_kib() -> int:
         # Linux reports KiB (macOS bytes; this suite targets Linux).
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+    def maxrss_kib() -> int:
+        # The peak RSS of this process. ru_maxrss also counts the peak of
+        # the parent image this process was forked from before its exec
+        # (the kernel keeps it in signal->maxrss), which can hide growth
+        # below the parent's size; /proc's VmHWM is the same high-water
+        # mark for this process's own memory only.
+        try:
+            with open("/proc/self/status") as f:
+                for line in f:
+                    if line.startswith("VmHWM:"):
+                        return int(line.split()[1])
+        except (OSError, ValueError):
+            pass
+        return ru_maxrss_kib()
 
     first = make_sync_client(lib, args["url"])
     gc.collect()
     # Start the peak afresh at the current RSS (Linux >= 4.0), so transient
     # peaks of the import and the first client don't hide the clients' growth.
     peak_reset = _reset_peak_rss()
-    base_peak, base_rss = maxrss_kib(), _current_rss_kib()
+    base_peak, base_rss, base_ru = maxrss_kib(), _current_rss_kib(), ru_maxrss_kib()
     clients = [first]
     target = min(args["clients"], MAX_CLIENTS)
     t0 = perf_counter()
@@ -376,7 +395,7 @@ def memory(lib: str, args: dict) -> dict:
     elapsed = perf_counter() - t0
     made = len(clients) - 1
     gc.collect()
-    peak, rss = maxrss_kib(), _current_rss_kib()
+    peak, rss, ru = maxrss_kib(), _current_rss_kib(), ru_maxrss_kib()
     return {
         "clients": made,
         "complete": made == target,
@@ -385,6 +404,9 @@ def memory(lib: str, args: dict) -> dict:
         "baseline_maxrss_kib": base_peak,
         "maxrss_kib": peak,
         "kib_per_client": (peak - base_peak) / max(made, 1),
+        "baseline_ru_maxrss_kib": base_ru,
+        "ru_maxrss_kib": ru,
+        "ru_maxrss_kib_per_client": (ru - base_ru) / max(made, 1),
         "rss_kib_per_client": (
             (rss - base_rss) / max(made, 1) if rss is not None and base_rss is not None else None
         ),

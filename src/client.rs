@@ -119,6 +119,26 @@ const URI_LABEL: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMER
     .remove(b'_')
     .remove(b'~');
 
+/// The endpoint rules can ask for SigV4a (Multi-Region Access Points,
+/// Outposts) or S3 Express session auth (directory-bucket data plane).
+/// fastboto signs neither yet; it refuses rather than send a request signed
+/// the wrong way.
+fn check_auth_scheme_supported(resolved: &endpoint::ResolvedEndpoint) -> Result<()> {
+    match resolved.auth_schemes.first().map(|a| a.name.as_str()) {
+        Some("sigv4a") => Err(Error::UnsupportedSignatureVersion {
+            signature_version: "v4a (SigV4a, needed for Multi-Region Access Points and Outposts \
+                                buckets, is not implemented by fastboto)"
+                .into(),
+        }),
+        Some("sigv4-s3express") => Err(Error::UnsupportedSignatureVersion {
+            signature_version: "s3express (S3 Express One Zone session auth is not implemented \
+                                by fastboto)"
+                .into(),
+        }),
+        _ => Ok(()),
+    }
+}
+
 fn is_dot_segment_in(url: &str, bucket: &str) -> bool {
     (bucket == "." || bucket == "..")
         && url
@@ -186,6 +206,9 @@ impl Client {
             headers.push((name.clone(), values.join(",")));
         }
         self.add_checksum_headers(op, &input, &serialized.body, &mut headers)?;
+        if self.options.signature_version == SignatureVersion::V4 {
+            check_auth_scheme_supported(&resolved)?;
+        }
         let scope = match resolved.auth_schemes.first() {
             Some(auth) => SigningScope {
                 region: auth.signing_region.clone().unwrap_or_else(|| self.options.region.clone()),

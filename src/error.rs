@@ -62,6 +62,8 @@ pub enum Error {
     InvalidChecksumConfig { config_key: String, config_value: String, valid_options: String },
     UnknownSignatureVersion { signature_version: String },
     InvalidConfig { error_msg: String },
+    InvalidRegion { region_name: String },
+    UnsupportedSignatureVersion { signature_version: String },
     InvalidProxy { proxy_url: String, error: String },
     InvalidCaBundle { path: String, error: String },
     Ssl { endpoint_url: String, error: String },
@@ -92,6 +94,8 @@ impl Error {
             Error::InvalidChecksumConfig { .. } => "InvalidChecksumConfigError",
             Error::UnknownSignatureVersion { .. } => "UnknownSignatureVersionError",
             Error::InvalidConfig { .. } => "InvalidConfigError",
+            Error::InvalidRegion { .. } => "InvalidRegionError",
+            Error::UnsupportedSignatureVersion { .. } => "UnsupportedSignatureVersionError",
             Error::InvalidProxy { .. } => "InvalidConfigError",
             Error::InvalidCaBundle { .. } | Error::Ssl { .. } => "SSLError",
             Error::EndpointConnection { .. } => "EndpointConnectionError",
@@ -134,7 +138,8 @@ impl Error {
                 ("config_value", config_value.clone()),
                 ("valid_options", valid_options.clone()),
             ],
-            Error::UnknownSignatureVersion { signature_version } => {
+            Error::UnknownSignatureVersion { signature_version }
+            | Error::UnsupportedSignatureVersion { signature_version } => {
                 vec![("signature_version", signature_version.clone())]
             }
             Error::EndpointConnection { endpoint_url, error }
@@ -143,6 +148,7 @@ impl Error {
                 vec![("endpoint_url", endpoint_url.clone()), ("error", error.clone())]
             }
             Error::ConnectionClosed { endpoint_url } => vec![("endpoint_url", endpoint_url.clone())],
+            Error::InvalidRegion { region_name } => vec![("region_name", region_name.clone())],
             Error::Internal(msg) => vec![("msg", msg.clone())],
             Error::NoCredentials | Error::NoRegion | Error::Service(_) => vec![],
         }
@@ -188,6 +194,12 @@ impl fmt::Display for Error {
             ),
             Error::UnknownSignatureVersion { signature_version } => {
                 write!(f, "Unknown Signature Version: {signature_version}.")
+            }
+            Error::UnsupportedSignatureVersion { signature_version } => {
+                write!(f, "Signature version(s) are not supported: {signature_version}")
+            }
+            Error::InvalidRegion { region_name } => {
+                write!(f, "Provided region_name '{region_name}' doesn't match a supported format.")
             }
             Error::EndpointConnection { endpoint_url, .. } => {
                 write!(f, "Could not connect to the endpoint URL: \"{endpoint_url}\"")

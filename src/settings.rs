@@ -50,6 +50,8 @@ pub struct ClientArgs {
     pub s3_use_dualstack_endpoint: Option<bool>,
     pub s3_use_accelerate_endpoint: Option<bool>,
     pub s3_us_east_1_regional_endpoint: Option<String>,
+    pub s3_use_arn_region: Option<bool>,
+    pub s3_disable_multiregion_access_points: Option<bool>,
     pub legacy_content_md5: Option<bool>,
     pub use_fips_endpoint: Option<bool>,
     pub use_dualstack_endpoint: Option<bool>,
@@ -121,6 +123,22 @@ pub fn session_credentials(args: &SessionArgs) -> Result<Option<Credentials>> {
     ctx.credentials(&ExplicitCredentials::default(), args)
 }
 
+/// botocore's `validate_region_name`: the region must be a host label
+/// (`^(?![0-9]+$)(?!-)[a-zA-Z0-9-]{,63}(?<!-)$`, Python's `$` included).
+fn validate_region_name(region: &str) -> Result<()> {
+    let label = region.strip_suffix('\n').unwrap_or(region);
+    let valid = label.len() <= 63
+        && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && !label.starts_with('-')
+        && !label.ends_with('-')
+        && !(!label.is_empty() && label.bytes().all(|b| b.is_ascii_digit()));
+    if valid {
+        Ok(())
+    } else {
+        Err(Error::InvalidRegion { region_name: region.to_string() })
+    }
+}
+
 fn parse_bool(value: Option<String>) -> Option<bool> {
     value.map(|v| v.trim().eq_ignore_ascii_case("true"))
 }
@@ -143,6 +161,9 @@ fn checksum_setting(config_key: &str, value: Option<String>, valid: [&str; 2]) -
 pub fn resolve_client(args: ClientArgs) -> Result<ClientOptions> {
     let ctx = Context::load(&args.session)?;
     let region = ctx.shared.region(&ctx.env, &ctx.profile, args.session.region_name.as_deref());
+    if let Some(r) = &region {
+        validate_region_name(r)?;
+    }
 
     let ignore_configured = parse_bool(ctx.setting("ignore_configured_endpoint_urls")).unwrap_or(false);
     let endpoint_url = match args.endpoint_url.clone() {
@@ -174,8 +195,10 @@ pub fn resolve_client(args: ClientArgs) -> Result<ClientOptions> {
             .s3_us_east_1_regional_endpoint
             .clone()
             .or_else(|| nested("us_east_1_regional_endpoint")),
-        use_arn_region: parse_bool(nested("use_arn_region")),
-        s3_disable_multiregion_access_points: parse_bool(nested("s3_disable_multiregion_access_points")),
+        use_arn_region: args.s3_use_arn_region.or_else(|| parse_bool(nested("use_arn_region"))),
+        s3_disable_multiregion_access_points: args
+            .s3_disable_multiregion_access_points
+            .or_else(|| parse_bool(nested("s3_disable_multiregion_access_points"))),
     };
     let endpoint_extras = ClientEndpointExtras {
         config_region_name: args.config_region_name.clone(),

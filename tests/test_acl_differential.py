@@ -312,8 +312,11 @@ def test_put_acl_special_characters_in_headers(capture_server, pair, header, tex
 
 
 def test_put_acl_lone_surrogate_is_escaped_like_elementtree(capture_server, pair):
-    """A lone surrogate in a str is legal Python; ElementTree writes it as a
-    character reference (&#55296;). fastboto must not drop the element."""
+    """A lone surrogate in a str is legal Python and passes botocore's
+    validator; ElementTree writes it as a character reference (&#55296;) and
+    botocore sends that. fastboto must send the same bytes (it first dropped
+    the element silently; it now raises a ParamValidationError botocore does
+    not raise, which SPEC/README do not list as a divergence)."""
     put(capture_server, pair, AccessControlPolicy={"Owner": {"ID": "a\ud800b", "DisplayName": "d"}})
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 
 import boto3
+import botocore.config
 import botocore.exceptions
 import pytest
 
@@ -27,14 +28,18 @@ def _kw(moto_server):
                 aws_access_key_id=moto_server.access_key, aws_secret_access_key=moto_server.secret_key)
 
 
+# No retries: a moto 500 is reported at once (and equally) by both.
+NO_RETRY = {"retries": {"max_attempts": 0}}
+
+
 @pytest.fixture
 def b3(moto_server):
-    return boto3.session.Session().client("s3", **_kw(moto_server))
+    return boto3.session.Session().client("s3", config=botocore.config.Config(**NO_RETRY), **_kw(moto_server))
 
 
 @pytest.fixture
 def fb(moto_server):
-    with fastboto.client("s3", **_kw(moto_server)) as c:
+    with fastboto.client("s3", config=fastboto.Config(**NO_RETRY), **_kw(moto_server)) as c:
         yield c
 
 
@@ -125,11 +130,15 @@ def _case(owner, name):
                         "Permission": "FULL_CONTROL"}],
             "Owner": {"ID": owner["ID"], "DisplayName": "\"quoted\" 'owner'"},
         }),
-        "acp-empty-grants": dict(AccessControlPolicy={"Grants": [], "Owner": owner}),
+        # (an empty Grants list is left out: moto 5.2 then fails every GetBucketAcl with a 500)
+        "acp-owner-grant-only": dict(AccessControlPolicy={"Grants": [
+            {"Grantee": {"Type": "CanonicalUser", "ID": owner["ID"]}, "Permission": "FULL_CONTROL"}], "Owner": owner}),
         "acp-grants-tuple": dict(AccessControlPolicy={
             "Grants": ({"Grantee": {"Type": "Group", "URI": ALL_USERS}, "Permission": "READ"},), "Owner": owner}),
         "checksum-sha256": dict(ACL="public-read", ChecksumAlgorithm="SHA256"),
-        "checksum-crc32c": dict(AccessControlPolicy={"Grants": [], "Owner": owner}, ChecksumAlgorithm="CRC32C"),
+        "checksum-crc32c": dict(AccessControlPolicy={"Grants": [
+            {"Grantee": {"Type": "Group", "URI": AUTH_USERS}, "Permission": "READ"}], "Owner": owner},
+            ChecksumAlgorithm="CRC32C"),
         "content-md5": dict(ACL="authenticated-read", ContentMD5="1B2M2Y8AsgTpgAmY7PhCfg=="),
         "expected-owner": dict(ACL="public-read", ExpectedBucketOwner="123456789012"),
         # S3 decides: a canned ACL together with grant headers is an error
@@ -139,7 +148,7 @@ def _case(owner, name):
 
 CASES = ["private", "public-read", "public-read-write", "authenticated-read", "log-delivery-write",
          "grant-headers", "grant-headers-acp", "acp-typical", "acp-keys-in-another-order",
-         "acp-unicode-display-names", "acp-empty-grants", "acp-grants-tuple", "checksum-sha256",
+         "acp-unicode-display-names", "acp-owner-grant-only", "acp-grants-tuple", "checksum-sha256",
          "checksum-crc32c", "content-md5", "expected-owner", "canned-and-grant-headers"]
 
 
@@ -147,12 +156,12 @@ CASES = ["private", "public-read", "public-read-write", "authenticated-read", "l
 def test_what_fastboto_writes_boto3_reads_back(b3, fb, buckets, name):
     err = _write_both(b3, fb, _case(buckets, name))
     acl = _assert_same_acl(b3, fb)
-    if err is None and name != "private" and "empty" not in name:
+    if err is None:
         assert acl["Grants"], "the ACL was not applied"
 
 
 def test_sequence_of_changes(b3, fb, buckets):
-    for name in ["public-read", "acp-typical", "private", "grant-headers", "acp-empty-grants"]:
+    for name in ["public-read", "acp-typical", "private", "grant-headers", "acp-owner-grant-only"]:
         _write_both(b3, fb, _case(buckets, name))
         _assert_same_acl(b3, fb)
 
@@ -202,6 +211,7 @@ def test_validation_error_sends_nothing(b3, fb, buckets):
 def test_resource_acl_round_trip(moto_server, b3, buckets):
     ours_res = fastboto.resource("s3", **_kw(moto_server))
     theirs_res = boto3.session.Session().resource("s3", **_kw(moto_server))
+    assert ours_res.meta.client.meta.endpoint_url == str(moto_server)
 
     for res, bucket in ((theirs_res, THEIRS), (ours_res, OURS)):
         res.BucketAcl(bucket).put(ACL="public-read")
@@ -216,7 +226,9 @@ def test_resource_acl_round_trip(moto_server, b3, buckets):
                   "Owner": o_acl.owner}
     ours_res.Bucket(OURS).Acl().put(AccessControlPolicy=new_policy)
     theirs_res.Bucket(THEIRS).Acl().put(AccessControlPolicy=new_policy)
-    assert o_acl.grants != new_policy["Grants"] or True  # cached until reload, as boto3
+    # o_acl / t_acl are other objects: their cached data stays until reload(), as boto3's
+    assert o_acl.grants == t_acl.grants
+    assert len(o_acl.grants) == len(new_policy["Grants"]) - 1
     o_acl.reload()
     t_acl.reload()
     assert o_acl.grants == t_acl.grants
@@ -244,8 +256,9 @@ def test_resource_policy_round_trip(moto_server, b3, buckets):
 
 
 def test_resource_no_such_bucket(moto_server):
-    ours_res = fastboto.resource("s3", **_kw(moto_server))
-    theirs_res = boto3.session.Session().resource("s3", **_kw(moto_server))
+    ours_res = fastboto.resource("s3", config=fastboto.Config(**NO_RETRY), **_kw(moto_server))
+    theirs_res = boto3.session.Session().resource("s3", config=botocore.config.Config(**NO_RETRY),
+                                                  **_kw(moto_server))
     errors = []
     for res in (theirs_res, ours_res):
         with pytest.raises(botocore.exceptions.ClientError) as ei:

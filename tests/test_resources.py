@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 
 import boto3
+import botocore.client
 import botocore.exceptions
 import pytest
 

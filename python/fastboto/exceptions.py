@@ -88,6 +88,11 @@ _SPECS = [
     ),
     ("InvalidConfigError", "BotoCoreError", "{error_msg}"),
     (
+        "InvalidRegionError",
+        "BotoCoreError",
+        "Provided region_name '{region_name}' doesn't match a supported format.",
+    ),
+    (
         "InvalidHostLabelError",
         "BotoCoreError",
         'Invalid host label to be bound to the hostname of the endpoint: "{label}".',
@@ -99,6 +104,11 @@ _SPECS = [
         "Unsupported configuration when using S3 access-points: {msg}",
     ),
     ("MissingDependencyException", "BotoCoreError", "Missing Dependency: {msg}"),
+    (
+        "UnsupportedSignatureVersionError",
+        "BotoCoreError",
+        "Signature version(s) are not supported: {signature_version}",
+    ),
     ("UnknownSignatureVersionError", "BotoCoreError", "Unknown Signature Version: {signature_version}."),
     ("FastbotoInternalError", "BotoCoreError", "fastboto internal error: {msg}"),
 ]

@@ -268,6 +268,8 @@ fn extract_client_args(d: &Bound<'_, PyDict>) -> PyResult<ClientArgs> {
         s3_use_dualstack_endpoint: opt_bool(d, "s3.use_dualstack_endpoint")?,
         s3_use_accelerate_endpoint: opt_bool(d, "s3.use_accelerate_endpoint")?,
         s3_us_east_1_regional_endpoint: opt_string(d, "s3.us_east_1_regional_endpoint")?,
+        s3_use_arn_region: opt_bool(d, "s3.use_arn_region")?,
+        s3_disable_multiregion_access_points: opt_bool(d, "s3.s3_disable_multiregion_access_points")?,
         legacy_content_md5: opt_bool(d, "s3.legacy_content_md5")?,
         use_fips_endpoint: opt_bool(d, "use_fips_endpoint")?,
         use_dualstack_endpoint: opt_bool(d, "use_dualstack_endpoint")?,

@@ -24,7 +24,7 @@ import botocore.exceptions
 import fastboto
 
 from .capture_server import CannedResponse, CaptureServer
-from .ours import OPERATION_NAMES, assert_differential, fastboto_client
+from .ours import assert_differential, fastboto_client
 from .reference import (
     FAKE_ACCESS_KEY,
     FAKE_SECRET_KEY,
@@ -271,6 +271,22 @@ GET_ACL_BODIES = {
                            + b"</AccessControlList>"),
     "standalone-declaration": (b'<?xml version="1.0" encoding="utf-8" standalone="yes"?>'
                                b"<AccessControlPolicy><Owner><ID>o</ID></Owner></AccessControlPolicy>"),
+    "utf8-bom": b"\xef\xbb\xbf" + _DECL + b"<AccessControlPolicy><Owner><ID>\xc3\xa9</ID></Owner></AccessControlPolicy>",
+    # botocore's parser is told the body is UTF-8, whatever the declaration says
+    "latin1-declared-utf8-content": (b'<?xml version="1.0" encoding="ISO-8859-1"?><AccessControlPolicy><Owner>'
+                                     b"<ID>\xc3\xa9</ID></Owner></AccessControlPolicy>"),
+    "xml-1.1-declaration": b'<?xml version="1.1"?><AccessControlPolicy><Owner><ID>x</ID></Owner></AccessControlPolicy>',
+    "doctype": b"<!DOCTYPE AccessControlPolicy><AccessControlPolicy><Owner><ID>x</ID></Owner></AccessControlPolicy>",
+    "processing-instructions": (b'<?xml version="1.0"?><?foo bar?><AccessControlPolicy><?p q?><Owner><ID>x<?p?>y'
+                                b"</ID></Owner></AccessControlPolicy>"),
+    "cr-and-crlf-in-text": b"<AccessControlPolicy><Owner><ID>a\rb\r\nc</ID></Owner></AccessControlPolicy>",
+    "charref-cr-in-text": b"<AccessControlPolicy><Owner><ID>a&#13;b&#x9;c</ID></Owner></AccessControlPolicy>",
+    "redeclared-default-namespace": (b'<AccessControlPolicy xmlns="urn:a"><Owner xmlns="urn:b"><ID>x</ID></Owner>'
+                                     b"</AccessControlPolicy>"),
+    "duplicate-owner-first-wins": (b"<AccessControlPolicy><Owner><ID>1</ID></Owner><Owner><ID>2</ID></Owner>"
+                                   b"</AccessControlPolicy>"),
+    "comment-after-root": b"<AccessControlPolicy><Owner><ID>1</ID></Owner></AccessControlPolicy><!-- c -->\n",
+    "whitespace-before-root": b"\n  <AccessControlPolicy><Owner><ID>1</ID></Owner></AccessControlPolicy>",
     "empty-body": b"",
     # well-formed XML with another root: parsed, nothing found
     "html-well-formed": b"<html><body>Service Unavailable</body></html>",
@@ -288,6 +304,11 @@ GET_ACL_QUIRK_BODIES = {
     "unprefixed-type-attribute": _policy(
         b'<AccessControlList><Grant><Grantee type="Group"><URI>u</URI></Grantee>'
         b"<Permission>READ</Permission></Grant></AccessControlList>"),
+    # a conforming XML parser expands internal entities (expat does)
+    "doctype-internal-entity": (b'<?xml version="1.0"?><!DOCTYPE AccessControlPolicy [<!ENTITY e "v&#233;">]>'
+                                b"<AccessControlPolicy><Owner><ID>&e;</ID></Owner></AccessControlPolicy>"),
+    "utf16-document": ('<?xml version="1.0" encoding="UTF-16"?><AccessControlPolicy><Owner><ID>x</ID></Owner>'
+                       "</AccessControlPolicy>").encode("utf-16"),
     "unprefixed-type-before-xsi-type": _policy(
         b'<AccessControlList><Grant><Grantee type="Wrong" ' + _XSI + b' xsi:type="Group"><URI>u</URI></Grantee>'
         b"<Permission>READ</Permission></Grant></AccessControlList>"),
@@ -307,5 +328,16 @@ GET_ACL_200_ERRORS = {
     "mismatched-tags": _policy(b"<Owner><ID>a</DisplayName></Owner>"),
     "two-roots": _policy(_OWNER) + b"<Other/>",
     "plain-text": b"OK",
+    "latin1-bytes": (b'<?xml version="1.0" encoding="ISO-8859-1"?><AccessControlPolicy><Owner><ID>\xe9</ID>'
+                     b"</Owner></AccessControlPolicy>"),
+    "invalid-utf8": b"<AccessControlPolicy><Owner><ID>\xff</ID></Owner></AccessControlPolicy>",
+    "raw-control-character": b"<AccessControlPolicy><Owner><ID>a\x01b</ID></Owner></AccessControlPolicy>",
+    "charref-nul": b"<AccessControlPolicy><Owner><ID>a&#0;b</ID></Owner></AccessControlPolicy>",
+    "bare-ampersand": b"<AccessControlPolicy><Owner><ID>a & b</ID></Owner></AccessControlPolicy>",
+    "duplicate-attribute": (b'<AccessControlPolicy><AccessControlList><Grant><Grantee ' + _XSI
+                            + b' xsi:type="a" xsi:type="b"/></Grant></AccessControlList></AccessControlPolicy>'),
+    "lt-in-attribute": (b'<AccessControlPolicy><AccessControlList><Grant><Grantee ' + _XSI
+                        + b' xsi:type="a<b"/></Grant></AccessControlList></AccessControlPolicy>'),
+    "whitespace-before-declaration": b'\n<?xml version="1.0"?><AccessControlPolicy/>',
     "whitespace-only": b"  \n",
 }

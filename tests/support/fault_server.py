@@ -202,6 +202,8 @@ class FaultServer:
         self.read_timeout = read_timeout
         self.connections = 0  # connections accepted
         self.refused = 0  # connections closed for exceeding max_connections
+        self.peer_closes = 0  # connections the client closed (EOF between requests)
+        self.open_connections = 0  # connections currently open
         self.errors: List[str] = []  # malformed requests
         self.port = 0
 
@@ -288,6 +290,17 @@ class FaultServer:
             self._requests.clear()
             return out
 
+    def wait_until(self, predicate: Callable[[], bool], timeout: float = 5.0) -> bool:
+        """Poll ``predicate`` (e.g. on peer_closes) for up to ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                if predicate():
+                    return True
+            time.sleep(0.02)
+        with self._lock:
+            return predicate()
+
     def wait_for(self, n: int, timeout: float = 5.0) -> int:
         deadline = time.monotonic() + timeout
         with self._cond:
@@ -316,6 +329,7 @@ class FaultServer:
                     conn.close()
                     continue
                 self.connections += 1
+                self.open_connections += 1
                 cid = self.connections
                 self._conns.append(conn)
                 t = threading.Thread(target=self._serve, args=(conn, cid), name=f"fault-{cid}", daemon=True)
@@ -333,7 +347,9 @@ class FaultServer:
             while not self._stopping.is_set():
                 try:
                     req = self._read_request(conn, buf, cid)
-                except _Closed:
+                except (_Closed, ConnectionResetError):
+                    with self._lock:
+                        self.peer_closes += 1
                     return
                 except ValueError as e:
                     with self._lock:
@@ -353,6 +369,7 @@ class FaultServer:
             with self._lock:
                 if conn in self._conns:
                     self._conns.remove(conn)
+                self.open_connections -= 1
             try:
                 conn.close()
             except OSError:

@@ -1,0 +1,158 @@
+"""Endpoint resolution against botocore (issue "Endpoints, regions and
+S3-compatible stores"): the client configurations the official S3 endpoint
+test cases describe, mapped onto client arguments the way botocore's client
+maps them, and generated combinations of region × bucket × config ×
+endpoint. Compared on the URL, the credential scope and, where botocore
+refuses, the exception class and message. Nothing is sent: fastboto's
+side uses prepare_request, botocore's is captured at before-send."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from support.ours import botocore_client, fastboto_client
+from support.reference import capture_botocore_prepared, parse_authorization, scrub
+
+VECTORS = Path(__file__).resolve().parents[1].parent / "shared" / "vectors" / "s3-endpoint-tests-1.json"
+OPERATIONS = ["put_bucket_policy", "get_bucket_acl"]
+PARAMS = {"put_bucket_policy": {"Policy": "{}"}, "get_bucket_acl": {}}
+
+
+def both(client_kwargs, operation, bucket):
+    """(ours, theirs): each a (url, scope) pair or an exception."""
+    params = dict(Bucket=bucket, **PARAMS[operation])
+    try:
+        prepared = fastboto_client(**client_kwargs).prepare_request(operation, **params)
+        ours = (prepared.url, parse_authorization(prepared.headers["Authorization"]).scope[1:3])
+    except Exception as e:  # noqa: BLE001
+        ours = e
+    try:
+        request = capture_botocore_prepared(botocore_client(**client_kwargs), operation, **params)
+        auth = request.headers["Authorization"]
+        auth = auth.decode() if isinstance(auth, bytes) else auth
+        theirs = (request.url, parse_authorization(auth).scope[1:3])
+    except Exception as e:  # noqa: BLE001
+        theirs = e
+    return ours, theirs
+
+
+def needs_unsupported_auth(theirs):
+    """botocore signed with SigV4a, or started an S3 Express CreateSession
+    (which fails here with KeyError('Credentials') as nothing answers it)."""
+    text = str(theirs)
+    return "AWS4-ECDSA-P256-SHA256" in text or (isinstance(theirs, KeyError) and "Credentials" in text)
+
+
+def assert_same(ours, theirs, context):
+    if isinstance(theirs, Exception) and needs_unsupported_auth(theirs):
+        # Known gap, stated by the error: fastboto refuses instead of signing wrongly.
+        assert type(ours).__name__ == "UnsupportedSignatureVersionError", scrub(f"{ours!r} for {context}")
+        return
+    if isinstance(theirs, Exception):
+        assert isinstance(ours, Exception), scrub(f"botocore raised {theirs!r}, fastboto gave {ours!r} for {context}")
+        assert type(ours).__name__ == type(theirs).__name__, scrub(f"{ours!r} vs {theirs!r} for {context}")
+        assert str(ours) == str(theirs), scrub(f"{ours!r} vs {theirs!r} for {context}")
+    else:
+        assert not isinstance(ours, Exception), scrub(f"fastboto raised {ours!r}; botocore gave {theirs} for {context}")
+        assert ours == theirs, scrub(f"{ours} vs {theirs} for {context}")
+
+
+def _vector_configs():
+    if not VECTORS.exists():
+        return []
+    cases = []
+    for case in json.loads(VECTORS.read_text())["testCases"]:
+        for op_input in case.get("operationInputs", []):
+            bucket = op_input.get("operationParams", {}).get("Bucket")
+            builtins = op_input.get("builtInParams", {})
+            if not bucket or "SDK::Endpoint" in builtins and not builtins["SDK::Endpoint"].startswith("http"):
+                continue
+            cases.append(pytest.param(builtins, bucket, id=f"{case['documentation'][:60]}|{bucket[:30]}"))
+    return cases
+
+
+def client_kwargs_from_builtins(builtins):
+    """botocore's client arguments for the ruleset's built-in parameters."""
+    config, s3 = {}, {}
+    kw = {"region_name": builtins.get("AWS::Region")}
+    if builtins.get("AWS::UseFIPS"):
+        config["use_fips_endpoint"] = True
+    if builtins.get("AWS::UseDualStack"):
+        s3["use_dualstack_endpoint"] = True
+    if "SDK::Endpoint" in builtins:
+        kw["endpoint_url"] = builtins["SDK::Endpoint"]
+    if builtins.get("AWS::S3::ForcePathStyle"):
+        s3["addressing_style"] = "path"
+    if builtins.get("AWS::S3::Accelerate"):
+        s3["use_accelerate_endpoint"] = True
+    if "AWS::S3::UseArnRegion" in builtins:
+        s3["use_arn_region"] = builtins["AWS::S3::UseArnRegion"]
+    if "AWS::S3::UseGlobalEndpoint" in builtins:
+        s3["us_east_1_regional_endpoint"] = "legacy" if builtins["AWS::S3::UseGlobalEndpoint"] else "regional"
+    if builtins.get("AWS::S3::DisableMultiRegionAccessPoints"):
+        s3["s3_disable_multiregion_access_points"] = True
+    if s3:
+        config["s3"] = s3
+    kw["config"] = config or None
+    return kw
+
+
+@pytest.mark.skipif(not VECTORS.exists(), reason="../shared/vectors is not beside the checkout")
+@pytest.mark.parametrize("builtins,bucket", _vector_configs())
+@pytest.mark.parametrize("operation", OPERATIONS)
+def test_official_endpoint_vector_configurations(builtins, bucket, operation, monkeypatch):
+    kwargs = client_kwargs_from_builtins(builtins)
+    ours, theirs = both(kwargs, operation, bucket)
+    if isinstance(ours, Exception) and type(ours).__name__ == "NoCredentialsError":
+        pytest.fail("credentials are explicit in these tests")
+    assert_same(ours, theirs, (builtins, bucket))
+
+
+REGIONS = ["us-east-1", "us-west-2", "eu-west-1", "ap-southeast-2", "cn-north-1", "cn-northwest-1",
+           "us-gov-west-1", "us-iso-east-1", "us-isob-east-1", "eu-isoe-west-1", "us-isof-south-1",
+           "eusc-de-east-1", "aws-global", "fips-us-east-1", "us-east-1-fips", "mx-central-1",
+           "not a region", "UPPER-1", "a" * 70]
+BUCKETS = st.one_of(
+    st.sampled_from(["my-bucket", "my.bucket", "My_Bucket", "a" * 63, "a" * 64, "192.168.1.1", "xn--abc",
+                     "bucket--x-s3", "mybucket--usw2-az1--x-s3", "bkt--use1-az4--x-s3", "-bad-", "a..b",
+                     "arn:aws:s3:us-west-2:123456789012:accesspoint:myendpoint",
+                     "arn:aws:s3:us-west-2:123456789012:accesspoint/my.endpoint",
+                     "arn:aws:s3::123456789012:accesspoint:mfzwi23gnjvgw.mrap",
+                     "arn:aws-cn:s3:cn-north-1:123456789012:accesspoint:myendpoint"]),
+    st.from_regex(r"[a-z0-9][a-z0-9.\-]{1,20}[a-z0-9]", fullmatch=True),
+)
+CONFIGS = st.fixed_dictionaries({}, optional={
+    "use_fips_endpoint": st.booleans(),
+    "use_dualstack_endpoint": st.booleans(),
+    "s3": st.fixed_dictionaries({}, optional={
+        "addressing_style": st.sampled_from(["auto", "virtual", "path"]),
+        "use_accelerate_endpoint": st.booleans(),
+        "use_dualstack_endpoint": st.booleans(),
+        "us_east_1_regional_endpoint": st.sampled_from(["legacy", "regional"]),
+        "use_arn_region": st.booleans(),
+    }),
+})
+ENDPOINTS = st.sampled_from([None, None, None, "http://127.0.0.1:9000", "https://minio.example.com",
+                             "http://storage.example.com/prefix", "https://s3.us-west-2.amazonaws.com",
+                             "https://bucket.vpce-123.s3.us-east-1.vpce.amazonaws.com"])
+
+
+@settings(max_examples=int(os.environ.get("FASTBOTO_ENDPOINT_EXAMPLES", "150")), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(region=st.sampled_from(REGIONS), bucket=BUCKETS, config=CONFIGS, endpoint_url=ENDPOINTS,
+       operation=st.sampled_from(OPERATIONS), use_ssl=st.booleans())
+def test_generated_endpoint_combinations(region, bucket, config, endpoint_url, operation, use_ssl):
+    kwargs = dict(region_name=region, endpoint_url=endpoint_url, config=config or None, use_ssl=use_ssl)
+    ours, theirs = both(kwargs, operation, bucket)
+    # Known gap: botocore's legacy endpoints.json data (not the endpoint
+    # rules) refuses dualstack/FIPS variants it has no template for, e.g.
+    # in the ISO partitions, with EndpointVariantError at client creation;
+    # fastboto follows the rules only. Those draws are not compared.
+    assume(type(theirs).__name__ != "EndpointVariantError")
+    assert_same(ours, theirs, kwargs | {"bucket": bucket, "operation": operation})
