@@ -113,6 +113,18 @@ def versions(lib: str) -> dict:
     return out
 
 
+WINDOW_S = 0.5  # throughput is also sampled in windows, to show the spread
+
+
+def window_rates(marks: list) -> list:
+    """Rates between consecutive (time, calls) marks."""
+    return [
+        round((n1 - n0) / (t1 - t0), 1)
+        for (t0, n0), (t1, n1) in zip(marks, marks[1:])
+        if t1 > t0
+    ]
+
+
 # --------------------------------------------------------------------------
 # startup: import time and first-client creation, measured in this process
 
@@ -159,10 +171,16 @@ def serial(lib: str, args: dict) -> dict:
     c0 = process_time()
     t0 = perf_counter()
     deadline = t0 + args["duration_s"]
+    marks = [(t0, 0)]
+    next_mark = t0 + WINDOW_S
     while n < MAX_CALLS:
         call(Bucket=BUCKET, Policy=POLICY)
         n += 1
-        if perf_counter() >= deadline:
+        now = perf_counter()
+        if now >= next_mark:
+            marks.append((now, n))
+            next_mark += WINDOW_S
+        if now >= deadline:
             break
     t1 = perf_counter()
     c1 = process_time()
@@ -170,6 +188,7 @@ def serial(lib: str, args: dict) -> dict:
         "calls": n,
         "elapsed_s": t1 - t0,
         "calls_per_s": n / (t1 - t0),
+        "window_rates": window_rates(marks),
         "cpu_us_per_call": (c1 - c0) / n * 1e6,
         "versions": versions(lib),
     }
@@ -248,7 +267,11 @@ def threads(lib: str, args: dict) -> dict:
     start.wait(timeout=30)
     time.sleep(args["warmup_s"])
     n0, t0, c0 = sum(counts), perf_counter(), process_time()
-    time.sleep(args["duration_s"])
+    marks = [(t0, n0)]
+    end = t0 + args["duration_s"]
+    while not stop.is_set() and (left := end - perf_counter()) > 0:
+        time.sleep(min(WINDOW_S, left))
+        marks.append((perf_counter(), sum(counts)))
     n1, t1, c1 = sum(counts), perf_counter(), process_time()
     stop.set()
     for t in pool:
@@ -261,6 +284,7 @@ def threads(lib: str, args: dict) -> dict:
         "calls": n,
         "elapsed_s": t1 - t0,
         "calls_per_s": n / (t1 - t0),
+        "window_rates": window_rates(marks),
         "cpu_us_per_call": (c1 - c0) / max(n, 1) * 1e6,
         "versions": versions(lib),
     }
@@ -316,7 +340,11 @@ async def _async_main(lib: str, args: dict) -> dict:
         try:
             await asyncio.sleep(args["warmup_s"])
             n0, t0, c0 = sum(counts), perf_counter(), process_time()
-            await asyncio.sleep(args["duration_s"])
+            marks = [(t0, n0)]
+            end = t0 + args["duration_s"]
+            while not any(t.done() for t in tasks) and (left := end - perf_counter()) > 0:
+                await asyncio.sleep(min(WINDOW_S, left))
+                marks.append((perf_counter(), sum(counts)))
             n1, t1, c1 = sum(counts), perf_counter(), process_time()
         finally:
             stop = True
@@ -328,6 +356,7 @@ async def _async_main(lib: str, args: dict) -> dict:
         "calls": n,
         "elapsed_s": t1 - t0,
         "calls_per_s": n / (t1 - t0),
+        "window_rates": window_rates(marks),
         "cpu_us_per_call": (c1 - c0) / max(n, 1) * 1e6,
         "versions": versions(lib),
     }

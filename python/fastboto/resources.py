@@ -33,7 +33,9 @@ class _Resource:
     """boto3's ServiceResource base: identifiers, equality, hashing, repr."""
 
     meta: ResourceMeta
-    _identifiers: tuple = ()
+    _identifiers: list = []
+    # boto3's sub-resource names that fastboto implements for this resource.
+    _subresources: list = []
 
     def __init__(self, *args: Any, client: Any = None, **kwargs: Any) -> None:
         self.meta = ResourceMeta("s3", list(self._identifiers), client=client)
@@ -63,7 +65,7 @@ class _Resource:
         return hash((type(self).__name__, identifiers))
 
     def get_available_subresources(self) -> list:
-        return []
+        return list(self._subresources)
 
     def _loaded(self, name: str) -> Any:
         if self.meta.data is None:
@@ -87,7 +89,8 @@ def _named(cls):
 
 @_named
 class BucketAcl(_Resource):
-    _identifiers = ("bucket_name",)
+    _identifiers = ["bucket_name"]
+    _subresources = ["Bucket"]
 
     @property
     def bucket_name(self) -> str:
@@ -121,7 +124,8 @@ class BucketAcl(_Resource):
 
 @_named
 class BucketPolicy(_Resource):
-    _identifiers = ("bucket_name",)
+    _identifiers = ["bucket_name"]
+    _subresources = ["Bucket"]
 
     @property
     def bucket_name(self) -> str:
@@ -157,7 +161,8 @@ class BucketPolicy(_Resource):
 
 @_named
 class Bucket(_Resource):
-    _identifiers = ("name",)
+    _identifiers = ["name"]
+    _subresources = ["Acl", "Policy"]
 
     @property
     def name(self) -> str:
@@ -188,14 +193,18 @@ class S3ServiceResource:
     def get_available_subresources(self) -> list:
         return ["Bucket", "BucketAcl", "BucketPolicy"]
 
+    # As boto3, a `client=` keyword overrides the resource's own client.
     def Bucket(self, *args: Any, **kwargs: Any) -> Bucket:  # noqa: N802
-        return Bucket(*args, client=self.meta.client, **kwargs)
+        kwargs.setdefault("client", self.meta.client)
+        return Bucket(*args, **kwargs)
 
     def BucketAcl(self, *args: Any, **kwargs: Any) -> BucketAcl:  # noqa: N802
-        return BucketAcl(*args, client=self.meta.client, **kwargs)
+        kwargs.setdefault("client", self.meta.client)
+        return BucketAcl(*args, **kwargs)
 
     def BucketPolicy(self, *args: Any, **kwargs: Any) -> BucketPolicy:  # noqa: N802
-        return BucketPolicy(*args, client=self.meta.client, **kwargs)
+        kwargs.setdefault("client", self.meta.client)
+        return BucketPolicy(*args, **kwargs)
 
 
 S3ServiceResource.__name__ = S3ServiceResource.__qualname__ = "s3.ServiceResource"

@@ -36,12 +36,38 @@ pub fn parse_response(
     if resp.status >= 300 {
         return Err(Error::Service(Box::new(parse_error(op, resp, retry_attempts))));
     }
+    if looks_like_200_error(op, resp) {
+        // botocore's `_handle_200_error`: S3 can answer 200 with an error
+        // document, or a body cut short; both count as a 500 (and are retried).
+        let as_500 = HttpResponse { status: 500, ..resp.clone() };
+        return Err(Error::Service(Box::new(parse_error(op, &as_500, retry_attempts))));
+    }
     let meta = metadata(resp, retry_attempts);
     let mut out = vec![("ResponseMetadata".to_string(), meta.to_document())];
     if let Some(shape) = op.output {
         parse_output(op, shape, resp, &mut out);
     }
     Ok(Document::Map(out))
+}
+
+fn looks_like_200_error(op: &Operation, resp: &HttpResponse) -> bool {
+    let Some(output) = op.output else { return false };
+    if let Payload::Member(name) = op.output_payload {
+        let payload_is_text = output
+            .members()
+            .iter()
+            .any(|m| m.name == name && matches!(m.shape.kind, ShapeKind::String | ShapeKind::Blob));
+        if payload_is_text {
+            return false;
+        }
+    }
+    if resp.status != 200 || resp.body.is_empty() {
+        return false;
+    }
+    match xml::parse(&resp.body) {
+        Err(_) => true,
+        Ok(root) => root.name == "Error",
+    }
 }
 
 fn parse_output(op: &Operation, shape: &Shape, resp: &HttpResponse, out: &mut Vec<(String, Document)>) {
@@ -91,11 +117,13 @@ fn parse_node(shape: &Shape, node: &Node) -> Document {
                 }
                 let name = member.xml_name();
                 if member.xml_attribute {
+                    // botocore matches namespaced attributes only (`{uri}type`
+                    // becomes `xsi:type`); a bare `type` is not the member.
                     let local = name.rsplit(':').next().unwrap_or(name);
                     let found = node
                         .attrs
                         .iter()
-                        .find(|(k, _)| k.rsplit(':').next().unwrap_or(k) == local);
+                        .find(|(k, _)| k.split_once(':').is_some_and(|(_, l)| l == local));
                     if let Some((_, v)) = found {
                         fields.push((member.name.to_string(), Document::Str(v.clone())));
                     }
@@ -119,15 +147,9 @@ fn parse_node(shape: &Shape, node: &Node) -> Document {
             }
             Document::Map(fields)
         }
-        ShapeKind::List { member, member_name, .. } => {
-            let item_name = member_name.unwrap_or("member");
-            Document::List(
-                node.children
-                    .iter()
-                    .filter(|c| c.name == item_name)
-                    .map(|c| parse_node(member, c))
-                    .collect(),
-            )
+        // botocore's `_handle_list` takes every child, whatever its name.
+        ShapeKind::List { member, .. } => {
+            Document::List(node.children.iter().map(|c| parse_node(member, c)).collect())
         }
         ShapeKind::Boolean => Document::Bool(node.text.as_deref() == Some("true")),
         ShapeKind::Integer | ShapeKind::Long => {

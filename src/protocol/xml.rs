@@ -182,20 +182,71 @@ fn local_name(qname: &str) -> String {
 
 /// Parses a document into its root element; `Err` where ElementTree would
 /// raise a ParseError.
+/// Characters XML 1.0 allows in a document (expat rejects the rest).
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+/// Whether `name`'s prefix (if any) is declared in scope, as expat's
+/// namespace processing (ElementTree's) requires.
+fn prefix_declared(name: &str, scopes: &[Vec<String>]) -> bool {
+    match name.split_once(':') {
+        None => true,
+        Some(("xml", _)) | Some(("xmlns", _)) => true,
+        Some((prefix, _)) => scopes.iter().any(|s| s.iter().any(|p| p == prefix)),
+    }
+}
+
 pub fn parse(doc: &[u8]) -> Result<Node, String> {
+    // ElementTree is fed UTF-8 explicitly: other encodings and stray bytes
+    // are parse errors there.
+    let text = std::str::from_utf8(doc).map_err(|e| e.to_string())?;
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    let doc = text.as_bytes();
+    if let Some(c) = text.chars().find(|c| !is_xml_char(*c)) {
+        return Err(format!("not well-formed (invalid token {:?})", c));
+    }
+    if text.find("<?xml").is_some_and(|at| at > 0) {
+        return Err("XML or text declaration not at start of entity".into());
+    }
     let mut reader = Reader::from_reader(doc);
     reader.config_mut().check_end_names = true;
     let mut stack: Vec<Node> = Vec::new();
     let mut root: Option<Node> = None;
     let mut buf = Vec::new();
+    let mut scopes: Vec<Vec<String>> = Vec::new();
 
-    fn start_node(e: &quick_xml::events::BytesStart<'_>) -> Result<Node, String> {
-        let mut node = Node { name: local_name(e.name().as_ref()), ..Node::default() };
+    fn start_node(
+        e: &quick_xml::events::BytesStart<'_>,
+        scopes: &mut Vec<Vec<String>>,
+    ) -> Result<Node, String> {
+        let mut declared = Vec::new();
+        let mut attrs = Vec::new();
         for attr in e.attributes() {
             let attr = attr.map_err(|e| e.to_string())?;
             let key = attr.key.as_ref().to_string();
-            if key == "xmlns" || key.starts_with("xmlns:") {
+            if let Some(prefix) = key.strip_prefix("xmlns:") {
+                declared.push(prefix.to_string());
                 continue;
+            }
+            if key == "xmlns" {
+                continue;
+            }
+            if attr.value.as_ref().contains('<') {
+                return Err("not well-formed ('<' in an attribute value)".into());
+            }
+            attrs.push(attr);
+        }
+        scopes.push(declared);
+        let qname = e.name().as_ref().to_string();
+        if !prefix_declared(&qname, scopes) {
+            return Err(format!("unbound prefix in {qname}"));
+        }
+        let mut node = Node { name: local_name(&qname), ..Node::default() };
+        for attr in attrs {
+            let key = attr.key.as_ref().to_string();
+            if !prefix_declared(&key, scopes) {
+                return Err(format!("unbound prefix in {key}"));
             }
             let value = attr
                 .normalized_value(quick_xml::XmlVersion::Implicit1_0)
@@ -221,19 +272,21 @@ pub fn parse(doc: &[u8]) -> Result<Node, String> {
                 if root.is_some() {
                     return Err("junk after document element".into());
                 }
-                stack.push(start_node(&e)?);
+                stack.push(start_node(&e, &mut scopes)?);
             }
             Event::Empty(e) => {
                 if root.is_some() {
                     return Err("junk after document element".into());
                 }
-                let node = start_node(&e)?;
+                let node = start_node(&e, &mut scopes)?;
+                scopes.pop();
                 match stack.last_mut() {
                     Some(parent) => parent.children.push(node),
                     None => root = Some(node),
                 }
             }
             Event::End(_) => {
+                scopes.pop();
                 let node = stack.pop().ok_or("unexpected end tag")?;
                 match stack.last_mut() {
                     Some(parent) => parent.children.push(node),
@@ -269,7 +322,7 @@ pub fn parse(doc: &[u8]) -> Result<Node, String> {
                         } else {
                             None
                         };
-                        match code.and_then(char::from_u32) {
+                        match code.and_then(char::from_u32).filter(|c| is_xml_char(*c)) {
                             Some(c) => c.to_string(),
                             None => return Err(format!("undefined entity &{other};")),
                         }
@@ -317,6 +370,15 @@ mod tests {
         assert!(parse(b"<html><body>oops</html>").is_err());
         assert!(parse(b"Forbidden").is_err());
         assert!(parse(b"<a/><b/>").is_err());
+        assert!(parse(b"<a>&#0;</a>").is_err());
+        assert!(parse(b"<a>\x01</a>").is_err());
+        assert!(parse(b"<a>caf\xe9</a>").is_err(), "Latin-1 bytes are not UTF-8");
+        assert!(parse(b" <?xml version=\"1.0\"?><a/>").is_err());
+        assert!(parse(b"<p:a/>").is_err(), "undeclared prefix");
+        assert!(parse(b"<a x=\"1\" x=\"2\"/>").is_err(), "duplicate attribute");
+        assert!(parse(b"<a x=\"<\"/>").is_err());
+        assert!(parse(b"<a>a & b</a>").is_err());
+        assert!(parse(b"<p:a xmlns:p=\"u\"><p:b/></p:a>").is_ok());
     }
 
     #[test]
