@@ -14,7 +14,7 @@ import sys
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
 FAST = "#d9480f"
 BASE = "#5c7cfa"
@@ -120,7 +120,8 @@ def main() -> None:
         ],
         "higher", wire=get("wire_limit"), targets=targets,
     )
-    ms = lambda v: None if v is None else v * 1e3  # noqa: E731
+    def ms(v):
+        return None if v is None else v * 1e3
     _panel(
         axes[1], "start-up (median of fresh processes)", "ms",
         [

@@ -50,6 +50,68 @@ pub struct ClientOptions {
 }
 
 
+/// botocore's per-call retries context: what `amz-sdk-invocation-id` and
+/// `amz-sdk-request` say on each attempt.
+#[derive(Debug, Clone)]
+pub struct AttemptInfo {
+    /// One id for every attempt of a call.
+    pub invocation_id: String,
+    pub attempt: u32,
+    /// `ttl=` once a response with a Date header was seen: when this attempt
+    /// times out, in the server's clock.
+    pub ttl: Option<String>,
+    /// `max=`, known (standard/adaptive modes) after the first attempt.
+    pub max: Option<u32>,
+}
+
+impl AttemptInfo {
+    fn sdk_request_header(&self) -> String {
+        let mut parts = Vec::with_capacity(3);
+        if let Some(ttl) = &self.ttl {
+            parts.push(format!("ttl={ttl}"));
+        }
+        parts.push(format!("attempt={}", self.attempt));
+        if let Some(max) = self.max {
+            parts.push(format!("max={max}"));
+        }
+        parts.join("; ")
+    }
+}
+
+/// botocore's `_calculate_ttl`: local now + read timeout + (server Date −
+/// local receipt time), as `%Y%m%dT%H%M%SZ`.
+fn retry_ttl(date_header: &str, read_timeout: std::time::Duration) -> Option<String> {
+    let server = httpdate::parse_http_date(date_header).ok()?;
+    let received = SystemTime::now();
+    let ttl = match server.duration_since(received) {
+        Ok(ahead) => received + read_timeout + ahead,
+        Err(behind) => received + read_timeout - behind.duration(),
+    };
+    let secs = ttl.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs() as i64;
+    Some(format_compact_utc(secs))
+}
+
+/// `%Y%m%dT%H%M%SZ` for a Unix time (Howard Hinnant's civil-from-days).
+fn format_compact_utc(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}{month:02}{day:02}T{:02}{:02}{:02}Z",
+        rem / 3600,
+        (rem % 3600) / 60,
+        rem % 60
+    )
+}
+
 /// A validated, serialized request that still needs a signature (each
 /// attempt is signed afresh).
 #[derive(Debug, Clone)]
@@ -302,7 +364,7 @@ impl Client {
     }
 
     /// Signs one attempt of a prepared call.
-    pub fn sign(&self, call: &PreparedCall, attempt: u32, time: SystemTime) -> Result<HttpRequest> {
+    pub fn sign(&self, call: &PreparedCall, attempt: &AttemptInfo, time: SystemTime) -> Result<HttpRequest> {
         let mut request = call.request.clone();
         match self.options.signature_version {
             SignatureVersion::Unsigned => {}
@@ -316,13 +378,14 @@ impl Client {
             }
         }
         request.headers.push(("User-Agent".into(), self.options.user_agent.clone()));
-        request.headers.push(("amz-sdk-invocation-id".into(), invocation_id()));
-        let attempt_header = match self.options.retry_mode {
-            RetryMode::Legacy => format!("attempt={attempt}"),
-            _ => format!("attempt={attempt}; max={}", self.options.max_attempts),
-        };
-        request.headers.push(("amz-sdk-request".into(), attempt_header));
+        request.headers.push(("amz-sdk-invocation-id".into(), attempt.invocation_id.clone()));
+        request.headers.push(("amz-sdk-request".into(), attempt.sdk_request_header()));
         Ok(request)
+    }
+
+    /// The first attempt's retry context (a fresh invocation id).
+    pub fn first_attempt(&self) -> AttemptInfo {
+        AttemptInfo { invocation_id: invocation_id(), attempt: 1, ttl: None, max: None }
     }
 
     /// botocore's S3RegionRedirectorv2: the region a redirect-like error
@@ -379,13 +442,23 @@ impl Client {
         let mut attempt = 1;
         let mut redirected_call: Option<PreparedCall> = None;
         let mut quota_held: Option<u32> = None;
+        let mut info = self.first_attempt();
         loop {
             let current = redirected_call.as_ref().unwrap_or(call);
-            let request = self.sign(current, attempt, SystemTime::now())?;
+            info.attempt = attempt;
+            let request = self.sign(current, &info, SystemTime::now())?;
             let mut outcome = match self.transport.send(&request, lane).await {
-                Ok(response) => parse::parse_response(call.operation, &response, attempt - 1),
+                Ok(response) => {
+                    if let Some(date) = response.header("date") {
+                        info.ttl = retry_ttl(date, self.options.transport.read_timeout).or(info.ttl.take());
+                    }
+                    parse::parse_response(call.operation, &response, attempt - 1)
+                }
                 Err(e) => Err(e),
             };
+            // Both retry handlers record the maximum once they have looked
+            // at an attempt, so `max=` appears from the second attempt on.
+            info.max = Some(max_attempts);
             if redirected_call.is_none() {
                 if let Some(region) = self.redirect_region(current, &outcome) {
                     // Sent once more, straight away, and never redirected again.
@@ -475,6 +548,13 @@ mod tests {
         assert!(check_bucket_name("a/b").is_err());
         assert!(check_bucket_name("").is_err());
         assert!(check_bucket_name("arn:aws:s3:us-west-2:123456789012:accesspoint:myendpoint").is_ok());
+    }
+
+    #[test]
+    fn compact_utc_formatting() {
+        assert_eq!(format_compact_utc(0), "19700101T000000Z");
+        assert_eq!(format_compact_utc(1_795_460_871), "20261123T190751Z");
+        assert_eq!(format_compact_utc(951_782_400), "20000229T000000Z");
     }
 
     #[test]

@@ -63,6 +63,8 @@ pub enum Error {
     UnknownSignatureVersion { signature_version: String },
     InvalidConfig { error_msg: String },
     InvalidRegion { region_name: String },
+    InvalidRetryMode { provided_retry_mode: String },
+    InvalidMaxRetryAttempts { provided: String, min_value: u32 },
     UnsupportedSignatureVersion { signature_version: String },
     InvalidProxy { proxy_url: String, error: String },
     InvalidCaBundle { path: String, error: String },
@@ -95,6 +97,8 @@ impl Error {
             Error::UnknownSignatureVersion { .. } => "UnknownSignatureVersionError",
             Error::InvalidConfig { .. } => "InvalidConfigError",
             Error::InvalidRegion { .. } => "InvalidRegionError",
+            Error::InvalidRetryMode { .. } => "InvalidRetryModeError",
+            Error::InvalidMaxRetryAttempts { .. } => "InvalidMaxRetryAttemptsError",
             Error::UnsupportedSignatureVersion { .. } => "UnsupportedSignatureVersionError",
             Error::InvalidProxy { .. } => "InvalidConfigError",
             Error::InvalidCaBundle { .. } | Error::Ssl { .. } => "SSLError",
@@ -149,6 +153,14 @@ impl Error {
             }
             Error::ConnectionClosed { endpoint_url } => vec![("endpoint_url", endpoint_url.clone())],
             Error::InvalidRegion { region_name } => vec![("region_name", region_name.clone())],
+            Error::InvalidRetryMode { provided_retry_mode } => vec![
+                ("provided_retry_mode", provided_retry_mode.clone()),
+                ("valid_modes", "('legacy', 'standard', 'adaptive')".to_string()),
+            ],
+            Error::InvalidMaxRetryAttempts { provided, min_value } => vec![
+                ("provided_max_attempts", provided.clone()),
+                ("min_value", min_value.to_string()),
+            ],
             Error::Internal(msg) => vec![("msg", msg.clone())],
             Error::NoCredentials | Error::NoRegion | Error::Service(_) => vec![],
         }
@@ -198,6 +210,16 @@ impl fmt::Display for Error {
             Error::UnsupportedSignatureVersion { signature_version } => {
                 write!(f, "Signature version(s) are not supported: {signature_version}")
             }
+            Error::InvalidRetryMode { provided_retry_mode } => write!(
+                f,
+                "Invalid value provided to \"mode\": \"{provided_retry_mode}\" must be one of: \
+                 ('legacy', 'standard', 'adaptive')"
+            ),
+            Error::InvalidMaxRetryAttempts { provided, min_value } => write!(
+                f,
+                "Value provided to \"max_attempts\": {provided} must be an integer greater than or \
+                 equal to {min_value}."
+            ),
             Error::InvalidRegion { region_name } => {
                 write!(f, "Provided region_name '{region_name}' doesn't match a supported format.")
             }

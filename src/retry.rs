@@ -88,9 +88,12 @@ pub fn is_retryable(mode: RetryMode, outcome: &Result<Document, Error>) -> bool 
     let code = e.code();
     match mode {
         RetryMode::Legacy => {
+            // `_retry.json`: every code-based policy also requires a 400.
             matches!(status, 500 | 502 | 503 | 504 | 509 | 429)
-                || LEGACY_THROTTLED_CODES.contains(&code.as_str())
-                || (status == 400 && (code == "RequestTimeout" || code == "BadDigest"))
+                || (status == 400
+                    && (LEGACY_THROTTLED_CODES.contains(&code.as_str())
+                        || code == "RequestTimeout"
+                        || code == "BadDigest"))
         }
         RetryMode::Standard | RetryMode::Adaptive => {
             matches!(status, 500 | 502 | 503 | 504)
@@ -176,6 +179,8 @@ mod tests {
         assert!(!is_retryable(RetryMode::Standard, &service(400, "BadDigest")));
         assert!(is_retryable(RetryMode::Standard, &service(400, "SlowDown")));
         assert!(!is_retryable(RetryMode::Legacy, &service(400, "MalformedPolicy")));
+        assert!(is_retryable(RetryMode::Legacy, &service(400, "Throttling")));
+        assert!(!is_retryable(RetryMode::Legacy, &service(409, "Throttling")));
         assert!(!is_retryable(RetryMode::Standard, &service(400, "MalformedPolicy")));
         let refused = Err(Error::EndpointConnection { endpoint_url: "u".into(), error: "e".into() });
         assert!(is_retryable(RetryMode::Legacy, &refused));

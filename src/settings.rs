@@ -227,6 +227,8 @@ pub fn resolve_client(args: ClientArgs) -> Result<ClientOptions> {
         ["when_supported", "when_required"],
     )?;
 
+    // Values from the environment or config file go through botocore's
+    // Config validation too (InvalidRetryModeError, InvalidMaxRetryAttemptsError).
     let retry_mode = match args
         .retry_mode
         .clone()
@@ -235,12 +237,23 @@ pub fn resolve_client(args: ClientArgs) -> Result<ClientOptions> {
     {
         Some("standard") => RetryMode::Standard,
         Some("adaptive") => RetryMode::Adaptive,
-        _ => RetryMode::Legacy,
+        Some("legacy") | None => RetryMode::Legacy,
+        Some(other) => {
+            return Err(Error::InvalidRetryMode { provided_retry_mode: other.to_string() })
+        }
+    };
+    let configured_attempts = match ctx.setting("max_attempts") {
+        Some(v) => match v.trim().parse::<i64>() {
+            Ok(n) if n >= 1 => Some(n as u32),
+            Ok(n) => return Err(Error::InvalidMaxRetryAttempts { provided: n.to_string(), min_value: 1 }),
+            Err(_) => return Err(Error::InvalidMaxRetryAttempts { provided: v, min_value: 1 }),
+        },
+        None => None,
     };
     let max_attempts = args
         .total_max_attempts
         .or(args.max_attempts.map(|retries| retries + 1))
-        .or_else(|| ctx.setting("max_attempts").and_then(|v| v.trim().parse().ok()))
+        .or(configured_attempts)
         .unwrap_or(match retry_mode {
             RetryMode::Legacy => 5,
             _ => 3,

@@ -140,7 +140,7 @@ impl CoreClient {
         let input = empty_kwargs(py, kwargs);
         let request = guarded(py, || {
             let prepared: PreparedCall = self.inner.prepare(op, &input)?;
-            self.inner.sign(&prepared, 1, SystemTime::now())
+            self.inner.sign(&prepared, &self.inner.first_attempt(), SystemTime::now())
         })?;
         let headers = PyList::empty(py);
         // The HTTP client adds Host on the wire; it is signed, so a prepared
