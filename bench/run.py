@@ -9,7 +9,7 @@ root: `apt-get install -y nginx-light wrk`). aiobotocore (and matplotlib, for
 the chart) live in their own virtualenv, bench/.venv-aiobotocore, made on the
 first run, because aiobotocore pins botocore.
 
-In one run (about 2 minutes, plus the virtualenv the first time) it:
+In one run (about 1.5 minutes, plus the virtualenv the first time) it:
   * starts nginx (1 worker, keep-alive, `return 204;`, access_log off) on a
     free loopback port, and stops it at the end, also on Ctrl-C and errors;
   * measures wrk's single-connection rate (the wire limit for serial calls);
@@ -20,7 +20,9 @@ In one run (about 2 minutes, plus the virtualenv the first time) it:
   * prints a table with the ratios and the targets, writes bench/results.md
     and bench/results.json, and draws docs/bench.png.
 
-CI does not run this. Every loop is bounded by time and by count.
+To measure a build without touching site-packages, install it elsewhere and
+point PYTHONPATH at it (the children inherit it). CI does not run this. Every
+loop is bounded by time and by count. See bench/README.md.
 """
 
 from __future__ import annotations
@@ -373,6 +375,16 @@ def measure_wire(url: str, seconds: int, warnings: list) -> float:
     return float(match.group(1))
 
 
+def _merged_versions(results: list) -> dict:
+    """The versions of several runs of one lib; core_file is "mixed" when the
+    runs loaded different builds of fastboto."""
+    merged = dict(results[-1]["versions"])
+    cores = {json.dumps(r["versions"].get("core_file"), sort_keys=True) for r in results}
+    if len(cores) > 1:
+        merged["core_file"] = "mixed"
+    return merged
+
+
 def measure_startup(runner: Runner, runs: int) -> dict:
     libs = ("fastboto", "boto3")
     # One discarded run each: bytecode caches and the page cache are warm after it.
@@ -393,7 +405,7 @@ def measure_startup(runner: Runner, runs: int) -> dict:
         out[lib]["first_client_samples_ms"] = [
             round(s["first_client_s"] * 1e3, 2) for s in samples[lib]
         ]
-        out[lib]["versions"] = samples[lib][-1]["versions"]
+        out[lib]["versions"] = _merged_versions(samples[lib])
     return out
 
 
@@ -486,6 +498,16 @@ def _elf_debug_info_size(path: str) -> int | None:
             return total
     except (OSError, struct.error, ValueError, IndexError):
         return None
+
+
+def _fastboto_results(detail: dict):
+    """(name, result) for every fastboto measurement in detail."""
+    for name, d in detail.items():
+        if name == "startup":
+            if "fastboto" in d:
+                yield "startup", d["fastboto"]
+        elif name.endswith("_fastboto") and isinstance(d, dict):
+            yield name, d
 
 
 def ratio_higher(fast, base):
@@ -625,9 +647,10 @@ def write_results_md(r: dict, rows: list, targets: list) -> None:
         f"Written by `python bench/run.py{r['argv']}` on {r['date']}. fastboto calls",
         "`put_bucket_policy` against nginx answering `204` on loopback (1 worker,",
         "keep-alive), client and server sharing the machine's cores. Every figure comes",
-        "from fresh processes; start-up figures are medians of "
-        f"{r['startup_runs']} runs; each throughput figure is the best of {r['rounds']} "
-        f"interleaved runs of {r['duration_s']:g} s after a {r['warmup_s']:g} s warm-up.",
+        f"from fresh processes: start-up figures are medians of {r['startup_runs']} runs;",
+        f"each throughput figure is the best of {r['rounds']} interleaved runs of "
+        f"{r['duration_s']:g} s after a",
+        f"{r['warmup_s']:g} s warm-up (and the wire limit the best of its runs).",
         "",
         "## Machine",
         "",
@@ -636,7 +659,8 @@ def write_results_md(r: dict, rows: list, targets: list) -> None:
         f"- load average (1, 5, 15 min) at start: {r['loadavg_at_start']}; at end: "
         f"{mach['loadavg_at_end']} (other work on the machine skews every figure)",
         f"- Python {v.get('python', '?')}; {mach['rustc']}",
-        f"- fastboto {v.get('fastboto', '?')} ({fb['size_bytes'] / 1e6:.1f} MB extension"
+        f"- fastboto {v.get('fastboto', '?')} (`{fb['path']}`, "
+        f"{fb['size_bytes'] / 1e6:.1f} MB"
         + (", **looks like a debug build**" if fb["looks_like_debug_build"] else "")
         + (", release wheel built by `--build`" if r["built"] else "")
         + f"); boto3 {v.get('boto3', '?')} / botocore {v.get('botocore', '?')}; "
@@ -769,7 +793,8 @@ def main(argv: list) -> int:
             # Before and after the serial runs, best counts (as for the calls):
             # wrk's rate is bimodal on 2 cores (client and server each on an
             # idle core, or sharing one with other work).
-            w = step(f"wire limit: wrk -t1 -c1 -d{args.wrk_seconds}s (run {rnd}/2)",
+            w = step(f"wire limit: wrk -t1 -c1 -d{args.wrk_seconds}s "
+                     f"(run {rnd}/{1 if args.quick else 2})",
                      lambda: measure_wire(nginx.url, args.wrk_seconds, warnings))
             if w is not None:
                 wire_runs.append(round(w, 1))
@@ -809,6 +834,7 @@ def main(argv: list) -> int:
                 best = max(results_, key=lambda x: x["calls_per_s"])
                 detail[f"{kind}_{lib}"] = {
                     **best,
+                    "versions": _merged_versions(results_),
                     "round_rates": [round(x["calls_per_s"], 1) for x in results_],
                 }
                 metrics[f"{kind}_{lib}"] = best["calls_per_s"]
@@ -858,10 +884,19 @@ def main(argv: list) -> int:
         fb_after = fastboto_build_info()
     except BenchError as exc:
         fb_after = {"error": str(exc)}
-    if {k: fb_after.get(k) for k in ("path", "size_bytes", "mtime")} != {
+    start_core = {"path": fb_build["path"], "size": fb_build["size_bytes"],
+                  "mtime": fb_build["mtime"]}
+    mixed = sorted(
+        name for name, d in _fastboto_results(detail)
+        if d.get("versions", {}).get("core_file") not in (None, start_core)
+    )
+    if mixed or {k: fb_after.get(k) for k in ("path", "size_bytes", "mtime")} != {
             k: fb_build.get(k) for k in ("path", "size_bytes", "mtime")}:
-        errors.append("fastboto was reinstalled while the benchmark ran: figures mix builds "
-                      f"(before {fb_build}, after {fb_after})")
+        errors.append(
+            "fastboto was reinstalled while the benchmark ran (by something else?): "
+            + (f"these figures came from another build: {', '.join(mixed)}; " if mixed else "")
+            + f"after the run the extension is {fb_after.get('size_bytes', '?')} bytes"
+            + (" (a debug build)" if fb_after.get("looks_like_debug_build") else ""))
     if fb_build["looks_like_debug_build"]:
         errors.append("the fastboto measured looks like a debug build (rerun with --build)")
     versions.setdefault("fastboto", fb_build["version"])

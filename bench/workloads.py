@@ -106,6 +106,13 @@ def versions(lib: str) -> dict:
         # fastboto imports botocore only for exceptions; a benchmark that
         # made no failing call should not have loaded it.
         out["botocore_loaded"] = "botocore" in sys.modules
+        core = sys.modules.get("fastboto._core")
+        if core is not None:
+            import os
+
+            st = os.stat(core.__file__)
+            # run.py checks every measurement ran the build it started with.
+            out["core_file"] = {"path": core.__file__, "size": st.st_size, "mtime": st.st_mtime}
     for name in ("fastboto", "boto3", "botocore", "aiobotocore", "aiohttp"):
         mod = sys.modules.get(name)
         if mod is not None:

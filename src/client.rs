@@ -226,6 +226,10 @@ impl Client {
     /// Validation, endpoint resolution and serialization: everything that
     /// reads user input. No network.
     pub fn prepare<I: Input>(&self, op: &'static Operation, params: &I) -> Result<PreparedCall> {
+        crate::fork::critical(|| self.prepare_unguarded(op, params))
+    }
+
+    fn prepare_unguarded<I: Input>(&self, op: &'static Operation, params: &I) -> Result<PreparedCall> {
         let mut bucket: Option<String> = None;
         let mut bucket_is_str = true;
         if params.kind() == InputKind::Dict {
@@ -462,7 +466,7 @@ impl Client {
             if redirected_call.is_none() {
                 if let Some(region) = self.redirect_region(current, &outcome) {
                     // Sent once more, straight away, and never redirected again.
-                    redirected_call = Some(self.redirected(current, region)?);
+                    redirected_call = Some(crate::fork::critical(|| self.redirected(current, region))?);
                     attempt += 1;
                     continue;
                 }
@@ -475,9 +479,9 @@ impl Client {
             }
             if !retry::is_retryable(mode, &outcome) {
                 if let (Some(cost), true) = (quota_held, outcome.is_ok()) {
-                    self.retry_quota.release(cost);
+                    crate::fork::critical(|| self.retry_quota.release(cost));
                 } else if outcome.is_ok() && mode != RetryMode::Legacy {
-                    self.retry_quota.release(1);
+                    crate::fork::critical(|| self.retry_quota.release(1));
                 }
                 return outcome;
             }
@@ -487,7 +491,7 @@ impl Client {
             }
             if mode != RetryMode::Legacy {
                 let error = outcome.as_ref().err().expect("retryable outcomes are errors");
-                match self.retry_quota.acquire(error) {
+                match crate::fork::critical(|| self.retry_quota.acquire(error)) {
                     Some(cost) => quota_held = Some(cost),
                     None => {
                         if let Err(Error::Service(e)) = &mut outcome {

@@ -9,6 +9,7 @@ pub mod config_file;
 pub mod credentials;
 pub mod endpoint;
 pub mod error;
+pub mod fork;
 pub mod model;
 pub mod ops;
 pub mod protocol;

@@ -319,7 +319,7 @@ pub fn display_endpoint_url(options: &ClientOptions) -> String {
         "",
     );
     let params = endpoint::EndpointParams { bucket: None, ..params };
-    let mut url = endpoint::resolve(&params).map(|e| e.url).unwrap_or_default();
+    let mut url = crate::fork::critical(|| endpoint::resolve(&params)).map(|e| e.url).unwrap_or_default();
     if options.endpoint_extras.use_ssl == Some(false) {
         if let Some(rest) = url.strip_prefix("https://") {
             url = format!("http://{rest}");

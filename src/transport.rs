@@ -63,6 +63,10 @@ static RUNTIME: Mutex<Option<ProcessRuntime>> = Mutex::new(None);
 /// do not exist in the child, so a child gets a fresh runtime; the parent's
 /// is leaked there (dropping it would wait on threads that are gone).
 pub fn runtime() -> Arc<tokio::runtime::Runtime> {
+    crate::fork::critical(shared_runtime)
+}
+
+fn shared_runtime() -> Arc<tokio::runtime::Runtime> {
     let pid = std::process::id();
     let mut slot = RUNTIME.lock().unwrap_or_else(|e| e.into_inner());
     if let Some(current) = slot.as_ref() {
@@ -262,6 +266,10 @@ impl Transport {
     /// The pool for `lane`; pools from before a fork are abandoned, as
     /// their connections belong to the parent.
     fn client(&self, lane: Lane) -> Result<reqwest::Client> {
+        crate::fork::critical(|| self.pooled_client(lane))
+    }
+
+    fn pooled_client(&self, lane: Lane) -> Result<reqwest::Client> {
         let pid = std::process::id();
         let mut pools = self.pools.lock().unwrap_or_else(|e| e.into_inner());
         if pools.iter().any(|p| p.pid != pid) {
@@ -277,14 +285,33 @@ impl Transport {
         Ok(client)
     }
 
-    /// Drops pooled connections (`client.close()`).
+    /// Drops pooled connections (`client.close()`). Connections opened by
+    /// the calling thread's own runtime are closed before this returns (their
+    /// tasks only run while that runtime is driven); those of other threads
+    /// close when those threads next make a call, those of the shared
+    /// runtime at once.
     pub fn close(&self) {
         let pid = std::process::id();
-        let mut pools = self.pools.lock().unwrap_or_else(|e| e.into_inner());
-        for pool in pools.drain(..) {
-            if pool.pid != pid {
-                std::mem::forget(pool);
+        let dropped = crate::fork::critical(|| {
+            let mut pools = self.pools.lock().unwrap_or_else(|e| e.into_inner());
+            let mut dropped = Vec::new();
+            for pool in pools.drain(..) {
+                if pool.pid != pid {
+                    std::mem::forget(pool);
+                } else {
+                    dropped.push(pool);
+                }
             }
+            dropped
+        });
+        let had_local = dropped.iter().any(|p| p.lane == Lane::current_thread());
+        drop(dropped);
+        if had_local {
+            block_on_local(async {
+                for _ in 0..8 {
+                    tokio::task::yield_now().await;
+                }
+            });
         }
     }
 

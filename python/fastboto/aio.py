@@ -7,12 +7,68 @@ running event loop (Jupyter included).
 
 from __future__ import annotations
 
+import asyncio
+import weakref
 from typing import Any
 
+from . import _core
 from ._client import S3, _no_positional
 from .session import Session
 
 __all__ = ["AioS3", "client"]
+
+
+class _LoopBridge:
+    """One per event loop: completed calls come back through a socket the
+    loop watches, in batches, and are resolved on the loop's own thread."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._bridge = _core.AsyncBridge()
+        self._futures: dict = {}
+        self._next_ticket = 0
+        loop.add_reader(self._bridge.fileno(), self._drain)
+        self._loop = loop
+
+    def _drain(self) -> None:
+        for ticket, ok, value in self._bridge.drain():
+            future = self._futures.pop(ticket, None)
+            if future is None or future.done():
+                continue
+            if ok:
+                future.set_result(value)
+            else:
+                future.set_exception(value)
+
+    def submit(self, core: Any, operation: str, kwargs: dict) -> asyncio.Future:
+        ticket = self._next_ticket
+        self._next_ticket += 1
+        core.submit(self._bridge, ticket, operation, **kwargs)
+        future = self._loop.create_future()
+        self._futures[ticket] = future
+        return future
+
+
+_BRIDGES: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopBridge]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _bridge_for(loop: asyncio.AbstractEventLoop):
+    bridge = _BRIDGES.get(loop)
+    if bridge is None:
+        try:
+            bridge = _LoopBridge(loop)
+        except NotImplementedError:  # loops without add_reader (Windows' Proactor)
+            return None
+        _BRIDGES[loop] = bridge
+    return bridge
+
+
+async def _call(core: Any, operation: str, kwargs: dict) -> dict:
+    bridge = _bridge_for(asyncio.get_running_loop())
+    if bridge is None:
+        return await core.call_async(operation, **kwargs)
+    return await bridge.submit(core, operation, kwargs)
 
 
 class AioS3(S3):
@@ -20,30 +76,29 @@ class AioS3(S3):
 
     def __init__(self, core: Any, config: Any) -> None:
         super().__init__(core, config)
-        self._call_async = core.call_async
 
     def __repr__(self) -> str:
         return f"<fastboto.aio.AioS3 object at {id(self):#x}>"
 
     async def put_bucket_policy(self, *args: Any, **kwargs: Any) -> dict:
         _no_positional("put_bucket_policy", args)
-        return await self._call_async("put_bucket_policy", **kwargs)
+        return await _call(self._core, "put_bucket_policy", kwargs)
 
     async def get_bucket_policy(self, *args: Any, **kwargs: Any) -> dict:
         _no_positional("get_bucket_policy", args)
-        return await self._call_async("get_bucket_policy", **kwargs)
+        return await _call(self._core, "get_bucket_policy", kwargs)
 
     async def delete_bucket_policy(self, *args: Any, **kwargs: Any) -> dict:
         _no_positional("delete_bucket_policy", args)
-        return await self._call_async("delete_bucket_policy", **kwargs)
+        return await _call(self._core, "delete_bucket_policy", kwargs)
 
     async def put_bucket_acl(self, *args: Any, **kwargs: Any) -> dict:
         _no_positional("put_bucket_acl", args)
-        return await self._call_async("put_bucket_acl", **kwargs)
+        return await _call(self._core, "put_bucket_acl", kwargs)
 
     async def get_bucket_acl(self, *args: Any, **kwargs: Any) -> dict:
         _no_positional("get_bucket_acl", args)
-        return await self._call_async("get_bucket_acl", **kwargs)
+        return await _call(self._core, "get_bucket_acl", kwargs)
 
     async def prepare_request(self, operation_name: str, **kwargs: Any):  # type: ignore[override]
         return S3.prepare_request(self, operation_name, **kwargs)

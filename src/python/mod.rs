@@ -3,6 +3,7 @@
 //! releases the GIL around network I/O.
 
 mod aio;
+mod bridge;
 mod convert;
 mod errors;
 mod input;
@@ -127,6 +128,33 @@ impl CoreClient {
         })
     }
 
+    /// Starts a call for the asyncio bridge; its outcome arrives through
+    /// `bridge.drain()` under `ticket`. Validation errors are raised here.
+    #[pyo3(signature = (bridge, ticket, op_name, /, **kwargs))]
+    fn submit<'py>(
+        &self,
+        py: Python<'py>,
+        bridge: &Bound<'py, bridge::AsyncBridge>,
+        ticket: u64,
+        op_name: &str,
+        kwargs: Option<Bound<'py, PyDict>>,
+    ) -> PyResult<()> {
+        let op = lookup(op_name)?;
+        let input = empty_kwargs(py, kwargs);
+        let prepared = guarded(py, || self.inner.prepare(op, &input))?;
+        let client = self.inner.clone();
+        let completions = bridge.get().completions.clone();
+        crate::transport::runtime().spawn(async move {
+            let call = client.execute(&prepared, Lane::Shared);
+            let outcome = match futures_catch_unwind(call).await {
+                Ok(outcome) => outcome,
+                Err(msg) => Err(Error::Internal(msg)),
+            };
+            completions.push(ticket, outcome);
+        });
+        Ok(())
+    }
+
     /// The signed request for the first attempt, without sending it:
     /// (method, url, [(name, value)], body).
     #[pyo3(signature = (op_name, /, **kwargs))]
@@ -168,6 +196,34 @@ impl CoreClient {
     fn close(&self) {
         self.inner.close();
     }
+}
+
+/// Catches a panic inside a spawned call so its caller still gets an answer.
+async fn futures_catch_unwind<F: std::future::Future>(fut: F) -> Result<F::Output, String> {
+    use std::future::Future;
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
+    struct CatchUnwind<F>(Pin<Box<F>>);
+    impl<F: Future> Future for CatchUnwind<F> {
+        type Output = Result<F::Output, String>;
+        fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+            let inner = self.0.as_mut();
+            match catch_unwind(AssertUnwindSafe(|| inner.poll(cx))) {
+                Ok(Poll::Ready(v)) => Poll::Ready(Ok(v)),
+                Ok(Poll::Pending) => Poll::Pending,
+                Err(payload) => Poll::Ready(Err(panic_to_pyerr_message(payload))),
+            }
+        }
+    }
+    CatchUnwind(Box::pin(fut)).await
+}
+
+fn panic_to_pyerr_message(payload: Box<dyn std::any::Any + Send>) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic".into())
 }
 
 enum CallError {
@@ -301,9 +357,25 @@ fn session_credentials<'py>(py: Python<'py>, options: Bound<'py, PyDict>) -> PyR
     })
 }
 
+/// `os.register_at_fork(before=...)`: holds off the core's critical sections.
+#[pyfunction]
+fn before_fork(py: Python<'_>) {
+    // Other threads may need the GIL to leave a critical section.
+    py.detach(crate::fork::before_fork);
+}
+
+/// `os.register_at_fork(after_in_parent=..., after_in_child=...)`.
+#[pyfunction]
+fn after_fork() {
+    crate::fork::after_fork();
+}
+
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(before_fork, m)?)?;
+    m.add_function(wrap_pyfunction!(after_fork, m)?)?;
     m.add_class::<CoreClient>()?;
+    m.add_class::<bridge::AsyncBridge>()?;
     m.add_function(wrap_pyfunction!(resolve_session, m)?)?;
     m.add_function(wrap_pyfunction!(session_credentials, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
