@@ -226,10 +226,6 @@ impl Client {
     /// Validation, endpoint resolution and serialization: everything that
     /// reads user input. No network.
     pub fn prepare<I: Input>(&self, op: &'static Operation, params: &I) -> Result<PreparedCall> {
-        crate::fork::critical(|| self.prepare_unguarded(op, params))
-    }
-
-    fn prepare_unguarded<I: Input>(&self, op: &'static Operation, params: &I) -> Result<PreparedCall> {
         let mut bucket: Option<String> = None;
         let mut bucket_is_str = true;
         if params.kind() == InputKind::Dict {
@@ -237,7 +233,7 @@ impl Client {
                 if is_str && key == "Bucket" {
                     match value.as_text() {
                         Some(text) if value.kind() == InputKind::Str => {
-                            check_bucket_name(&text)?;
+                            crate::fork::critical(|| check_bucket_name(&text))?;
                             bucket = Some(text.into_owned());
                         }
                         _ => bucket_is_str = false,
@@ -252,7 +248,9 @@ impl Client {
         } else {
             Some(validate(op.input, params).map_err(|e| Error::ParamValidation(e.join("\n")))?)
         };
-        let resolved = self.resolve_endpoint(op, bucket.as_deref())?;
+        // Not under the fork guard while Python objects are read above: user
+        // code (a __str__) may run there and hand the GIL to a forking thread.
+        let resolved = crate::fork::critical(|| self.resolve_endpoint(op, bucket.as_deref()))?;
         let input = match validated {
             Some(v) => v,
             None => validate(op.input, params).map_err(|e| Error::ParamValidation(e.join("\n")))?,

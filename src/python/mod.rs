@@ -57,7 +57,7 @@ impl CoreClient {
     #[new]
     fn new(py: Python<'_>, options: Bound<'_, PyDict>) -> PyResult<Self> {
         let args: ClientArgs = extract_client_args(&options)?;
-        let options = guarded(py, || settings::resolve_client(args))?;
+        let options = guarded(py, || crate::fork::critical(|| settings::resolve_client(args)))?;
         Ok(CoreClient { inner: Arc::new(Client::new(options)) })
     }
 
@@ -358,10 +358,11 @@ fn session_credentials<'py>(py: Python<'py>, options: Bound<'py, PyDict>) -> PyR
 }
 
 /// `os.register_at_fork(before=...)`: holds off the core's critical sections.
+/// The GIL stays held: no critical section needs it, and releasing it here
+/// could let a thread queue for the guard while holding the GIL.
 #[pyfunction]
-fn before_fork(py: Python<'_>) {
-    // Other threads may need the GIL to leave a critical section.
-    py.detach(crate::fork::before_fork);
+fn before_fork() {
+    crate::fork::before_fork();
 }
 
 /// `os.register_at_fork(after_in_parent=..., after_in_child=...)`.
