@@ -123,12 +123,18 @@ mod tests {
     fn crc_check_values() {
         assert_eq!(hexdigest(Algorithm::Crc32, b"123456789"), "cbf43926");
         assert_eq!(hexdigest(Algorithm::Crc32c, b"123456789"), "e3069283");
-        assert_eq!(hexdigest(Algorithm::Crc64Nvme, b"123456789"), "ae8b14860a799888");
+        assert_eq!(
+            hexdigest(Algorithm::Crc64Nvme, b"123456789"),
+            "ae8b14860a799888"
+        );
     }
 
     #[test]
     fn sha_and_md5_reference_digests() {
-        assert_eq!(hexdigest(Algorithm::Sha1, b"abc"), "a9993e364706816aba3e25717850c26c9cd0d89d");
+        assert_eq!(
+            hexdigest(Algorithm::Sha1, b"abc"),
+            "a9993e364706816aba3e25717850c26c9cd0d89d"
+        );
         assert_eq!(
             hexdigest(Algorithm::Sha256, b"abc"),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
@@ -138,14 +144,20 @@ mod tests {
             "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a\
              2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f"
         );
-        assert_eq!(hexdigest(Algorithm::Md5, b"abc"), "900150983cd24fb0d6963f7d28e17f72");
+        assert_eq!(
+            hexdigest(Algorithm::Md5, b"abc"),
+            "900150983cd24fb0d6963f7d28e17f72"
+        );
     }
 
     #[test]
     fn xxhash_reference_values() {
         assert_eq!(hexdigest(Algorithm::XxHash64, b""), "ef46db3751d8e999");
         assert_eq!(hexdigest(Algorithm::XxHash3, b""), "2d06800538d394c2");
-        assert_eq!(hexdigest(Algorithm::XxHash128, b""), "99aa06d3014798d86001c324468d497f");
+        assert_eq!(
+            hexdigest(Algorithm::XxHash128, b""),
+            "99aa06d3014798d86001c324468d497f"
+        );
     }
 
     #[test]
@@ -153,7 +165,10 @@ mod tests {
         // botocore sends x-amz-checksum-crc32: jNwWgw== for the body "x".
         assert_eq!(Algorithm::Crc32.checksum_b64(b"x"), "jNwWgw==");
         assert_eq!(Algorithm::from_name("crc32"), Some(Algorithm::Crc32));
-        assert_eq!(Algorithm::from_name("XXHASH128"), Some(Algorithm::XxHash128));
+        assert_eq!(
+            Algorithm::from_name("XXHASH128"),
+            Some(Algorithm::XxHash128)
+        );
         assert_eq!(Algorithm::from_name("foo"), None);
     }
 

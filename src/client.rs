@@ -49,7 +49,6 @@ pub struct ClientOptions {
     pub response_checksum_validation: String,
 }
 
-
 /// botocore's per-call retries context: what `amz-sdk-invocation-id` and
 /// `amz-sdk-request` say on each attempt.
 #[derive(Debug, Clone)]
@@ -131,7 +130,13 @@ pub struct Client {
     /// S3RegionRedirectorv2 cache): later calls go there directly.
     bucket_regions: std::sync::Mutex<std::collections::HashMap<String, String>>,
     retry_quota: retry::RetryQuota,
+    endpoint_cache: std::sync::Mutex<EndpointCache>,
 }
+
+type EndpointCache =
+    std::collections::HashMap<(Option<String>, Option<String>), endpoint::ResolvedEndpoint>;
+/// Scripts touch many buckets; the cache only has to keep the hot ones.
+const ENDPOINT_CACHE_SIZE: usize = 4096;
 
 /// botocore's `validate_bucket_name` handler, run before the full
 /// validation and reported on its own, as botocore does.
@@ -216,7 +221,13 @@ fn invocation_id() -> String {
 impl Client {
     pub fn new(options: ClientOptions) -> Client {
         let transport = Transport::new(options.transport.clone());
-        Client { options, transport, bucket_regions: Default::default(), retry_quota: Default::default() }
+        Client {
+            options,
+            transport,
+            bucket_regions: Default::default(),
+            retry_quota: Default::default(),
+            endpoint_cache: Default::default(),
+        }
     }
 
     pub fn close(&self) {
@@ -255,7 +266,10 @@ impl Client {
             Some(v) => v,
             None => validate(op.input, params).map_err(|e| Error::ParamValidation(e.join("\n")))?,
         };
-        if let Some(name) = bucket.as_deref().filter(|b| is_dot_segment_in(&resolved.url, b)) {
+        if let Some(name) = bucket
+            .as_deref()
+            .filter(|b| is_dot_segment_in(&resolved.url, b))
+        {
             // reqwest (the `url` crate) removes `.`/`..` path segments, so the
             // request botocore sends for these names cannot be sent; S3 would
             // reject the name anyway.
@@ -275,16 +289,20 @@ impl Client {
         }
         let scope = match resolved.auth_schemes.first() {
             Some(auth) => SigningScope {
-                region: auth.signing_region.clone().unwrap_or_else(|| self.options.region.clone()),
+                region: auth
+                    .signing_region
+                    .clone()
+                    .unwrap_or_else(|| self.options.region.clone()),
                 service: auth.signing_name.clone(),
             },
-            None => SigningScope { region: self.options.region.clone(), service: "s3".into() },
+            None => SigningScope {
+                region: self.options.region.clone(),
+                service: "s3".into(),
+            },
         };
-        let encoded_bucket: String = percent_encoding::utf8_percent_encode(
-            bucket.as_deref().unwrap_or(""),
-            URI_LABEL,
-        )
-        .collect();
+        let encoded_bucket: String =
+            percent_encoding::utf8_percent_encode(bucket.as_deref().unwrap_or(""), URI_LABEL)
+                .collect();
         let hmac_v1_resource = format!("/{encoded_bucket}/{}", serialized.path_and_query);
         Ok(PreparedCall {
             bucket,
@@ -306,28 +324,54 @@ impl Client {
         bucket: Option<&str>,
     ) -> Result<endpoint::ResolvedEndpoint> {
         let cached_region = bucket.and_then(|b| {
-            let regions = self.bucket_regions.lock().unwrap_or_else(|e| e.into_inner());
+            let regions = self
+                .bucket_regions
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
             if regions.is_empty() {
                 None
             } else {
                 regions.get(b).cloned()
             }
         });
+        // Every operation here has the same static context parameters, so
+        // the endpoint depends only on the bucket and its (redirect) region.
+        let key = (bucket.map(str::to_string), cached_region.clone());
+        if let Some(hit) = self
+            .endpoint_cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+        {
+            return Ok(hit.clone());
+        }
         let redirected;
         let config = match cached_region {
             Some(region) => {
-                redirected = ClientEndpointConfig { region: Some(region), ..self.options.endpoint.clone() };
+                redirected = ClientEndpointConfig {
+                    region: Some(region),
+                    ..self.options.endpoint.clone()
+                };
                 &redirected
             }
             None => &self.options.endpoint,
         };
-        endpoint::resolve_bucket_operation(
+        let resolved = endpoint::resolve_bucket_operation(
             config,
             &self.options.endpoint_extras,
             op.name,
             bucket.unwrap_or(""),
         )
-        .map_err(endpoint::to_client_error)
+        .map_err(endpoint::to_client_error)?;
+        let mut cache = self
+            .endpoint_cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if cache.len() >= ENDPOINT_CACHE_SIZE {
+            cache.clear();
+        }
+        cache.insert(key, resolved.clone());
+        Ok(resolved)
     }
 
     /// botocore ≥ 1.36's flexible checksums: the requested algorithm, or
@@ -344,11 +388,21 @@ impl Client {
             .and_then(|member| input.member(op.input, member))
             .and_then(Value::as_str);
         let algorithm = match requested {
-            Some(name) => Some(Algorithm::from_name(name).ok_or_else(|| Error::FlexibleChecksum {
-                error_msg: format!("Unsupported checksum algorithm: {}", name.to_lowercase()),
-            })?),
+            Some(name) => {
+                Some(
+                    Algorithm::from_name(name).ok_or_else(|| Error::FlexibleChecksum {
+                        error_msg: format!(
+                            "Unsupported checksum algorithm: {}",
+                            name.to_lowercase()
+                        ),
+                    })?,
+                )
+            }
             None if op.request_checksum_required && self.options.legacy_content_md5 => {
-                if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("Content-MD5")) {
+                if !headers
+                    .iter()
+                    .any(|(k, _)| k.eq_ignore_ascii_case("Content-MD5"))
+                {
                     headers.push(("Content-MD5".into(), checksum::content_md5(body)));
                 }
                 None
@@ -366,34 +420,61 @@ impl Client {
     }
 
     /// Signs one attempt of a prepared call.
-    pub fn sign(&self, call: &PreparedCall, attempt: &AttemptInfo, time: SystemTime) -> Result<HttpRequest> {
+    pub fn sign(
+        &self,
+        call: &PreparedCall,
+        attempt: &AttemptInfo,
+        time: SystemTime,
+    ) -> Result<HttpRequest> {
         let mut request = call.request.clone();
         match self.options.signature_version {
             SignatureVersion::Unsigned => {}
             SignatureVersion::HmacV1 => {
-                let credentials = self.options.credentials.as_ref().ok_or(Error::NoCredentials)?;
+                let credentials = self
+                    .options
+                    .credentials
+                    .as_ref()
+                    .ok_or(Error::NoCredentials)?;
                 signing::sign_hmac_v1(&mut request, credentials, &call.hmac_v1_resource, time)?;
             }
             SignatureVersion::V4 => {
-                let credentials = self.options.credentials.as_ref().ok_or(Error::NoCredentials)?;
+                let credentials = self
+                    .options
+                    .credentials
+                    .as_ref()
+                    .ok_or(Error::NoCredentials)?;
                 signing::sign_v4(&mut request, credentials, &call.scope, time)?;
             }
         }
-        request.headers.push(("User-Agent".into(), self.options.user_agent.clone()));
-        request.headers.push(("amz-sdk-invocation-id".into(), attempt.invocation_id.clone()));
-        request.headers.push(("amz-sdk-request".into(), attempt.sdk_request_header()));
+        request
+            .headers
+            .push(("User-Agent".into(), self.options.user_agent.clone()));
+        request.headers.push((
+            "amz-sdk-invocation-id".into(),
+            attempt.invocation_id.clone(),
+        ));
+        request
+            .headers
+            .push(("amz-sdk-request".into(), attempt.sdk_request_header()));
         Ok(request)
     }
 
     /// The first attempt's retry context (a fresh invocation id).
     pub fn first_attempt(&self) -> AttemptInfo {
-        AttemptInfo { invocation_id: invocation_id(), attempt: 1, ttl: None, max: None }
+        AttemptInfo {
+            invocation_id: invocation_id(),
+            attempt: 1,
+            ttl: None,
+            max: None,
+        }
     }
 
     /// botocore's S3RegionRedirectorv2: the region a redirect-like error
     /// names for the bucket, if this call should be re-sent there.
     fn redirect_region(&self, call: &PreparedCall, outcome: &Result<Document>) -> Option<String> {
-        let Err(Error::Service(e)) = outcome else { return None };
+        let Err(Error::Service(e)) = outcome else {
+            return None;
+        };
         let bucket = call.bucket.as_deref()?;
         if bucket.starts_with("arn:") {
             return None;
@@ -431,7 +512,10 @@ impl Client {
         next.request.url = splice_netloc(&call.request.url, &resolved.url);
         if let Some(auth) = resolved.auth_schemes.first() {
             next.scope = SigningScope {
-                region: auth.signing_region.clone().unwrap_or_else(|| self.options.region.clone()),
+                region: auth
+                    .signing_region
+                    .clone()
+                    .unwrap_or_else(|| self.options.region.clone()),
                 service: auth.signing_name.clone(),
             };
         }
@@ -452,7 +536,8 @@ impl Client {
             let mut outcome = match self.transport.send(&request, lane).await {
                 Ok(response) => {
                     if let Some(date) = response.header("date") {
-                        info.ttl = retry_ttl(date, self.options.transport.read_timeout).or(info.ttl.take());
+                        info.ttl = retry_ttl(date, self.options.transport.read_timeout)
+                            .or(info.ttl.take());
                     }
                     parse::parse_response(call.operation, &response, attempt - 1)
                 }
@@ -464,7 +549,8 @@ impl Client {
             if redirected_call.is_none() {
                 if let Some(region) = self.redirect_region(current, &outcome) {
                     // Sent once more, straight away, and never redirected again.
-                    redirected_call = Some(crate::fork::critical(|| self.redirected(current, region))?);
+                    redirected_call =
+                        Some(crate::fork::critical(|| self.redirected(current, region))?);
                     attempt += 1;
                     continue;
                 }
@@ -487,8 +573,7 @@ impl Client {
                 mark_max_attempts_reached(&mut outcome);
                 return outcome;
             }
-            if mode != RetryMode::Legacy {
-                let error = outcome.as_ref().err().expect("retryable outcomes are errors");
+            if let (RetryMode::Standard | RetryMode::Adaptive, Err(error)) = (mode, &outcome) {
                 match crate::fork::critical(|| self.retry_quota.acquire(error)) {
                     Some(cost) => quota_held = Some(cost),
                     None => {
@@ -509,9 +594,14 @@ fn mark_max_attempts_reached(outcome: &mut Result<Document>) {
     match outcome {
         Err(Error::Service(e)) => e.metadata.max_attempts_reached = true,
         Ok(Document::Map(fields)) => {
-            if let Some((_, Document::Map(meta))) = fields.iter_mut().find(|(k, _)| k == "ResponseMetadata") {
+            if let Some((_, Document::Map(meta))) =
+                fields.iter_mut().find(|(k, _)| k == "ResponseMetadata")
+            {
                 if !meta.iter().any(|(k, _)| k == "MaxAttemptsReached") {
-                    let at = meta.iter().position(|(k, _)| k == "RetryAttempts").unwrap_or(meta.len());
+                    let at = meta
+                        .iter()
+                        .position(|(k, _)| k == "RetryAttempts")
+                        .unwrap_or(meta.len());
                     meta.insert(at, ("MaxAttemptsReached".to_string(), Document::Bool(true)));
                 }
             }
@@ -546,10 +636,15 @@ mod tests {
         assert!(check_bucket_name(&"a".repeat(255)).is_ok());
         assert!(check_bucket_name(&"a".repeat(256)).is_err());
         assert!(check_bucket_name("a_b.C-d").is_ok());
-        assert!(check_bucket_name("abc\n").is_ok(), "Python's $ matches before a final newline");
+        assert!(
+            check_bucket_name("abc\n").is_ok(),
+            "Python's $ matches before a final newline"
+        );
         assert!(check_bucket_name("a/b").is_err());
         assert!(check_bucket_name("").is_err());
-        assert!(check_bucket_name("arn:aws:s3:us-west-2:123456789012:accesspoint:myendpoint").is_ok());
+        assert!(
+            check_bucket_name("arn:aws:s3:us-west-2:123456789012:accesspoint:myendpoint").is_ok()
+        );
     }
 
     #[test]
@@ -565,6 +660,9 @@ mod tests {
             join_url("https://b.s3.us-west-2.amazonaws.com", "?policy"),
             "https://b.s3.us-west-2.amazonaws.com/?policy"
         );
-        assert_eq!(join_url("https://s3.amazonaws.com/a_b", "?policy"), "https://s3.amazonaws.com/a_b?policy");
+        assert_eq!(
+            join_url("https://s3.amazonaws.com/a_b", "?policy"),
+            "https://s3.amazonaws.com/a_b?policy"
+        );
     }
 }

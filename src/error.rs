@@ -17,10 +17,13 @@ pub struct ServiceError {
 impl ServiceError {
     pub fn error_field(&self, name: &str) -> Option<&crate::response::Document> {
         use crate::response::Document;
-        self.parsed.iter().find(|(k, _)| k == "Error").and_then(|(_, v)| match v {
-            Document::Map(fields) => fields.iter().find(|(k, _)| k == name).map(|(_, v)| v),
-            _ => None,
-        })
+        self.parsed
+            .iter()
+            .find(|(k, _)| k == "Error")
+            .and_then(|(_, v)| match v {
+                Document::Map(fields) => fields.iter().find(|(k, _)| k == name).map(|(_, v)| v),
+                _ => None,
+            })
     }
 
     /// `Error.Code` as botocore's ClientError prints it (`Unknown` if absent).
@@ -50,29 +53,85 @@ pub enum Error {
     /// (the lines after "Parameter validation failed:").
     ParamValidation(String),
     NoCredentials,
-    PartialCredentials { provider: String, cred_var: String },
-    ProfileNotFound { profile: String },
-    ConfigParse { path: String },
-    CredentialRetrieval { provider: String, error_msg: String },
+    PartialCredentials {
+        provider: String,
+        cred_var: String,
+    },
+    ProfileNotFound {
+        profile: String,
+    },
+    ConfigParse {
+        path: String,
+    },
+    CredentialRetrieval {
+        provider: String,
+        error_msg: String,
+    },
     NoRegion,
-    UnknownService { service_name: String, known_service_names: String },
-    EndpointResolution { msg: String },
-    InvalidEndpointUrl { msg: String },
-    FlexibleChecksum { error_msg: String },
-    InvalidChecksumConfig { config_key: String, config_value: String, valid_options: String },
-    UnknownSignatureVersion { signature_version: String },
-    InvalidConfig { error_msg: String },
-    InvalidRegion { region_name: String },
-    InvalidRetryMode { provided_retry_mode: String },
-    InvalidMaxRetryAttempts { provided: String, min_value: u32 },
-    UnsupportedSignatureVersion { signature_version: String },
-    InvalidProxy { proxy_url: String, error: String },
-    InvalidCaBundle { path: String, error: String },
-    Ssl { endpoint_url: String, error: String },
-    EndpointConnection { endpoint_url: String, error: String },
-    ConnectTimeout { endpoint_url: String, error: String },
-    ReadTimeout { endpoint_url: String, error: String },
-    ConnectionClosed { endpoint_url: String },
+    UnknownService {
+        service_name: String,
+        known_service_names: String,
+    },
+    EndpointResolution {
+        msg: String,
+    },
+    InvalidEndpointUrl {
+        msg: String,
+    },
+    FlexibleChecksum {
+        error_msg: String,
+    },
+    InvalidChecksumConfig {
+        config_key: String,
+        config_value: String,
+        valid_options: String,
+    },
+    UnknownSignatureVersion {
+        signature_version: String,
+    },
+    InvalidConfig {
+        error_msg: String,
+    },
+    InvalidRegion {
+        region_name: String,
+    },
+    InvalidRetryMode {
+        provided_retry_mode: String,
+    },
+    InvalidMaxRetryAttempts {
+        provided: String,
+        min_value: u32,
+    },
+    UnsupportedSignatureVersion {
+        signature_version: String,
+    },
+    InvalidProxy {
+        proxy_url: String,
+        error: String,
+    },
+    InvalidCaBundle {
+        path: String,
+        error: String,
+    },
+    Ssl {
+        endpoint_url: String,
+        error: String,
+    },
+    EndpointConnection {
+        endpoint_url: String,
+        error: String,
+    },
+    ConnectTimeout {
+        endpoint_url: String,
+        error: String,
+    },
+    ReadTimeout {
+        endpoint_url: String,
+        error: String,
+    },
+    ConnectionClosed {
+        endpoint_url: String,
+    },
     Service(Box<ServiceError>),
     /// A bug in fastboto, surfaced instead of a panic.
     Internal(String),
@@ -90,7 +149,9 @@ impl Error {
             Error::CredentialRetrieval { .. } => "CredentialRetrievalError",
             Error::NoRegion => "NoRegionError",
             Error::UnknownService { .. } => "UnknownServiceError",
-            Error::EndpointResolution { msg } => crate::endpoint::translate_rule_error(msg).class_name,
+            Error::EndpointResolution { msg } => {
+                crate::endpoint::translate_rule_error(msg).class_name
+            }
             Error::InvalidEndpointUrl { .. } => "InvalidEndpointConfigurationError",
             Error::FlexibleChecksum { .. } => "FlexibleChecksumError",
             Error::InvalidChecksumConfig { .. } => "InvalidChecksumConfigError",
@@ -117,14 +178,26 @@ impl Error {
         match self {
             Error::ParamValidation(report) => vec![("report", report.clone())],
             Error::PartialCredentials { provider, cred_var } => {
-                vec![("provider", provider.clone()), ("cred_var", cred_var.clone())]
+                vec![
+                    ("provider", provider.clone()),
+                    ("cred_var", cred_var.clone()),
+                ]
             }
             Error::ProfileNotFound { profile } => vec![("profile", profile.clone())],
             Error::ConfigParse { path } => vec![("path", path.clone())],
-            Error::CredentialRetrieval { provider, error_msg } => {
-                vec![("provider", provider.clone()), ("error_msg", error_msg.clone())]
+            Error::CredentialRetrieval {
+                provider,
+                error_msg,
+            } => {
+                vec![
+                    ("provider", provider.clone()),
+                    ("error_msg", error_msg.clone()),
+                ]
             }
-            Error::UnknownService { service_name, known_service_names } => vec![
+            Error::UnknownService {
+                service_name,
+                known_service_names,
+            } => vec![
                 ("service_name", service_name.clone()),
                 ("known_service_names", known_service_names.clone()),
             ],
@@ -134,10 +207,24 @@ impl Error {
                 vec![("error_msg", error_msg.clone())]
             }
             Error::InvalidProxy { .. } => vec![("error_msg", self.to_string())],
-            Error::InvalidCaBundle { path: endpoint_url, error } | Error::Ssl { endpoint_url, error } => {
-                vec![("endpoint_url", endpoint_url.clone()), ("error", error.clone())]
+            Error::InvalidCaBundle {
+                path: endpoint_url,
+                error,
             }
-            Error::InvalidChecksumConfig { config_key, config_value, valid_options } => vec![
+            | Error::Ssl {
+                endpoint_url,
+                error,
+            } => {
+                vec![
+                    ("endpoint_url", endpoint_url.clone()),
+                    ("error", error.clone()),
+                ]
+            }
+            Error::InvalidChecksumConfig {
+                config_key,
+                config_value,
+                valid_options,
+            } => vec![
                 ("config_key", config_key.clone()),
                 ("config_value", config_value.clone()),
                 ("valid_options", valid_options.clone()),
@@ -146,18 +233,40 @@ impl Error {
             | Error::UnsupportedSignatureVersion { signature_version } => {
                 vec![("signature_version", signature_version.clone())]
             }
-            Error::EndpointConnection { endpoint_url, error }
-            | Error::ConnectTimeout { endpoint_url, error }
-            | Error::ReadTimeout { endpoint_url, error } => {
-                vec![("endpoint_url", endpoint_url.clone()), ("error", error.clone())]
+            Error::EndpointConnection {
+                endpoint_url,
+                error,
             }
-            Error::ConnectionClosed { endpoint_url } => vec![("endpoint_url", endpoint_url.clone())],
+            | Error::ConnectTimeout {
+                endpoint_url,
+                error,
+            }
+            | Error::ReadTimeout {
+                endpoint_url,
+                error,
+            } => {
+                vec![
+                    ("endpoint_url", endpoint_url.clone()),
+                    ("error", error.clone()),
+                ]
+            }
+            Error::ConnectionClosed { endpoint_url } => {
+                vec![("endpoint_url", endpoint_url.clone())]
+            }
             Error::InvalidRegion { region_name } => vec![("region_name", region_name.clone())],
-            Error::InvalidRetryMode { provided_retry_mode } => vec![
+            Error::InvalidRetryMode {
+                provided_retry_mode,
+            } => vec![
                 ("provided_retry_mode", provided_retry_mode.clone()),
-                ("valid_modes", "('legacy', 'standard', 'adaptive')".to_string()),
+                (
+                    "valid_modes",
+                    "('legacy', 'standard', 'adaptive')".to_string(),
+                ),
             ],
-            Error::InvalidMaxRetryAttempts { provided, min_value } => vec![
+            Error::InvalidMaxRetryAttempts {
+                provided,
+                min_value,
+            } => vec![
                 ("provided_max_attempts", provided.clone()),
                 ("min_value", min_value.to_string()),
             ],

@@ -37,7 +37,10 @@ impl ResponseMetadata {
         if let Some(id) = &self.host_id {
             map.push(("HostId".to_string(), Document::Str(id.clone())));
         }
-        map.push(("HTTPStatusCode".to_string(), Document::Int(self.http_status_code as i64)));
+        map.push((
+            "HTTPStatusCode".to_string(),
+            Document::Int(self.http_status_code as i64),
+        ));
         map.push((
             "HTTPHeaders".to_string(),
             Document::Map(
@@ -53,7 +56,10 @@ impl ResponseMetadata {
         if self.retry_quota_reached {
             map.push(("RetryQuotaReached".to_string(), Document::Bool(true)));
         }
-        map.push(("RetryAttempts".to_string(), Document::Int(self.retry_attempts as i64)));
+        map.push((
+            "RetryAttempts".to_string(),
+            Document::Int(self.retry_attempts as i64),
+        ));
         Document::Map(map)
     }
 }

@@ -41,7 +41,11 @@ const THROTTLED_CODES: &[&str] = &[
     "PriorRequestNotComplete",
     "EC2ThrottledException",
 ];
-const TRANSIENT_CODES: &[&str] = &["RequestTimeout", "RequestTimeoutException", "PriorRequestNotComplete"];
+const TRANSIENT_CODES: &[&str] = &[
+    "RequestTimeout",
+    "RequestTimeoutException",
+    "PriorRequestNotComplete",
+];
 
 /// The legacy `_retry.json` throttling codes (`__default__` policies).
 const LEGACY_THROTTLED_CODES: &[&str] = &[
@@ -83,7 +87,9 @@ pub fn is_retryable(mode: RetryMode, outcome: &Result<Document, Error>) -> bool 
     if is_connection_error(error) {
         return true;
     }
-    let Error::Service(e) = error else { return false };
+    let Error::Service(e) = error else {
+        return false;
+    };
     let status = e.metadata.http_status_code;
     let code = e.code();
     match mode {
@@ -130,7 +136,9 @@ pub const INITIAL_RETRY_TOKENS: u32 = 500;
 
 impl Default for RetryQuota {
     fn default() -> Self {
-        RetryQuota { available: Mutex::new(INITIAL_RETRY_TOKENS) }
+        RetryQuota {
+            available: Mutex::new(INITIAL_RETRY_TOKENS),
+        }
     }
 }
 
@@ -164,7 +172,10 @@ mod tests {
                 "Error".into(),
                 Document::Map(vec![("Code".into(), Document::Str(code.into()))]),
             )],
-            metadata: ResponseMetadata { http_status_code: status, ..Default::default() },
+            metadata: ResponseMetadata {
+                http_status_code: status,
+                ..Default::default()
+            },
             operation_name: "PutBucketPolicy",
         })))
     }
@@ -173,23 +184,46 @@ mod tests {
     fn legacy_and_standard_retry_sets_differ_as_botocore() {
         assert!(is_retryable(RetryMode::Legacy, &service(503, "SlowDown")));
         assert!(is_retryable(RetryMode::Standard, &service(503, "SlowDown")));
-        assert!(is_retryable(RetryMode::Legacy, &service(429, "TooManyRequests")));
-        assert!(!is_retryable(RetryMode::Standard, &service(429, "TooManyRequests")));
+        assert!(is_retryable(
+            RetryMode::Legacy,
+            &service(429, "TooManyRequests")
+        ));
+        assert!(!is_retryable(
+            RetryMode::Standard,
+            &service(429, "TooManyRequests")
+        ));
         assert!(is_retryable(RetryMode::Legacy, &service(400, "BadDigest")));
-        assert!(!is_retryable(RetryMode::Standard, &service(400, "BadDigest")));
+        assert!(!is_retryable(
+            RetryMode::Standard,
+            &service(400, "BadDigest")
+        ));
         assert!(is_retryable(RetryMode::Standard, &service(400, "SlowDown")));
-        assert!(!is_retryable(RetryMode::Legacy, &service(400, "MalformedPolicy")));
+        assert!(!is_retryable(
+            RetryMode::Legacy,
+            &service(400, "MalformedPolicy")
+        ));
         assert!(is_retryable(RetryMode::Legacy, &service(400, "Throttling")));
-        assert!(!is_retryable(RetryMode::Legacy, &service(409, "Throttling")));
-        assert!(!is_retryable(RetryMode::Standard, &service(400, "MalformedPolicy")));
-        let refused = Err(Error::EndpointConnection { endpoint_url: "u".into(), error: "e".into() });
+        assert!(!is_retryable(
+            RetryMode::Legacy,
+            &service(409, "Throttling")
+        ));
+        assert!(!is_retryable(
+            RetryMode::Standard,
+            &service(400, "MalformedPolicy")
+        ));
+        let refused = Err(Error::EndpointConnection {
+            endpoint_url: "u".into(),
+            error: "e".into(),
+        });
         assert!(is_retryable(RetryMode::Legacy, &refused));
     }
 
     #[test]
     fn quota_runs_out_and_refills() {
         let quota = RetryQuota::default();
-        let err = Error::ConnectionClosed { endpoint_url: "u".into() };
+        let err = Error::ConnectionClosed {
+            endpoint_url: "u".into(),
+        };
         for _ in 0..100 {
             assert_eq!(quota.acquire(&err), Some(5));
         }

@@ -88,7 +88,12 @@ impl Context {
         let shared = SharedConfig::load(&env)?;
         let active = shared.active_profile(args.profile_name.as_deref(), &env)?;
         let profile = active.name().to_string();
-        Ok(Context { env, shared, active, profile })
+        Ok(Context {
+            env,
+            shared,
+            active,
+            profile,
+        })
     }
 
     fn setting(&self, name: &str) -> Option<String> {
@@ -97,7 +102,11 @@ impl Context {
 
     /// botocore's `create_client`: client arguments, else the session's
     /// explicit credentials, else the default provider chain.
-    fn credentials(&self, client: &ExplicitCredentials, session: &SessionArgs) -> Result<Option<Credentials>> {
+    fn credentials(
+        &self,
+        client: &ExplicitCredentials,
+        session: &SessionArgs,
+    ) -> Result<Option<Credentials>> {
         if client.access_key.is_some() || client.secret_key.is_some() {
             return credentials::resolve(client.clone(), &self.active, &self.env, &self.shared);
         }
@@ -111,7 +120,9 @@ impl Context {
 pub fn resolve_session(args: &SessionArgs) -> Result<ResolvedSession> {
     let ctx = Context::load(args)?;
     Ok(ResolvedSession {
-        region_name: ctx.shared.region(&ctx.env, &ctx.profile, args.region_name.as_deref()),
+        region_name: ctx
+            .shared
+            .region(&ctx.env, &ctx.profile, args.region_name.as_deref()),
         available_profiles: ctx.shared.available_profiles(),
         profile_name: ctx.profile,
     })
@@ -128,14 +139,18 @@ pub fn session_credentials(args: &SessionArgs) -> Result<Option<Credentials>> {
 fn validate_region_name(region: &str) -> Result<()> {
     let label = region.strip_suffix('\n').unwrap_or(region);
     let valid = label.len() <= 63
-        && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && label
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
         && !label.starts_with('-')
         && !label.ends_with('-')
-        && !(!label.is_empty() && label.bytes().all(|b| b.is_ascii_digit()));
+        && (label.is_empty() || !label.bytes().all(|b| b.is_ascii_digit()));
     if valid {
         Ok(())
     } else {
-        Err(Error::InvalidRegion { region_name: region.to_string() })
+        Err(Error::InvalidRegion {
+            region_name: region.to_string(),
+        })
     }
 }
 
@@ -146,7 +161,9 @@ fn parse_bool(value: Option<String>) -> Option<bool> {
 /// Validates a checksum setting as botocore's client creation does and
 /// returns it lower-cased (default `when_supported`).
 fn checksum_setting(config_key: &str, value: Option<String>, valid: [&str; 2]) -> Result<String> {
-    let Some(v) = value else { return Ok(valid[0].to_string()) };
+    let Some(v) = value else {
+        return Ok(valid[0].to_string());
+    };
     let lower = v.to_ascii_lowercase();
     if !valid.contains(&lower.as_str()) {
         return Err(Error::InvalidChecksumConfig {
@@ -160,26 +177,34 @@ fn checksum_setting(config_key: &str, value: Option<String>, valid: [&str; 2]) -
 
 pub fn resolve_client(args: ClientArgs) -> Result<ClientOptions> {
     let ctx = Context::load(&args.session)?;
-    let region = ctx.shared.region(&ctx.env, &ctx.profile, args.session.region_name.as_deref());
+    let region = ctx
+        .shared
+        .region(&ctx.env, &ctx.profile, args.session.region_name.as_deref());
     if let Some(r) = &region {
         validate_region_name(r)?;
     }
 
-    let ignore_configured = parse_bool(ctx.setting("ignore_configured_endpoint_urls")).unwrap_or(false);
+    let ignore_configured =
+        parse_bool(ctx.setting("ignore_configured_endpoint_urls")).unwrap_or(false);
     let endpoint_url = match args.endpoint_url.clone() {
         Some(url) => Some(url),
         None if ignore_configured => None,
         None => ctx
             .shared
             .configured_endpoint_url(&ctx.env, &ctx.profile, "s3")
-            .map_err(|e| Error::InvalidConfig { error_msg: e.error_msg })?,
+            .map_err(|e| Error::InvalidConfig {
+                error_msg: e.error_msg,
+            })?,
     };
 
     let nested = |key: &str| ctx.setting(&format!("s3.{key}"));
     let endpoint = ClientEndpointConfig {
         region,
         endpoint_url,
-        addressing_style: args.addressing_style.clone().or_else(|| nested("addressing_style")),
+        addressing_style: args
+            .addressing_style
+            .clone()
+            .or_else(|| nested("addressing_style")),
         // botocore's order for S3: Config.s3 → the profile's nested s3 block
         // (only when true) → Config.use_dualstack_endpoint → env / profile.
         use_dualstack_endpoint: args
@@ -187,7 +212,9 @@ pub fn resolve_client(args: ClientArgs) -> Result<ClientOptions> {
             .or_else(|| parse_bool(nested("use_dualstack_endpoint")).filter(|v| *v))
             .or(args.use_dualstack_endpoint)
             .or_else(|| parse_bool(ctx.setting("use_dualstack_endpoint"))),
-        use_fips_endpoint: args.use_fips_endpoint.or_else(|| parse_bool(ctx.setting("use_fips_endpoint"))),
+        use_fips_endpoint: args
+            .use_fips_endpoint
+            .or_else(|| parse_bool(ctx.setting("use_fips_endpoint"))),
         use_accelerate_endpoint: args
             .s3_use_accelerate_endpoint
             .or_else(|| parse_bool(nested("use_accelerate_endpoint"))),
@@ -195,7 +222,9 @@ pub fn resolve_client(args: ClientArgs) -> Result<ClientOptions> {
             .s3_us_east_1_regional_endpoint
             .clone()
             .or_else(|| nested("us_east_1_regional_endpoint")),
-        use_arn_region: args.s3_use_arn_region.or_else(|| parse_bool(nested("use_arn_region"))),
+        use_arn_region: args
+            .s3_use_arn_region
+            .or_else(|| parse_bool(nested("use_arn_region"))),
         s3_disable_multiregion_access_points: args
             .s3_disable_multiregion_access_points
             .or_else(|| parse_bool(nested("s3_disable_multiregion_access_points"))),
@@ -212,18 +241,24 @@ pub fn resolve_client(args: ClientArgs) -> Result<ClientOptions> {
         Some("s3") => SignatureVersion::HmacV1,
         Some("unsigned") => SignatureVersion::Unsigned,
         Some(other) => {
-            return Err(Error::UnknownSignatureVersion { signature_version: other.to_string() })
+            return Err(Error::UnknownSignatureVersion {
+                signature_version: other.to_string(),
+            })
         }
     };
 
     let request_checksum_calculation = checksum_setting(
         "request_checksum_calculation",
-        args.request_checksum_calculation.clone().or_else(|| ctx.setting("request_checksum_calculation")),
+        args.request_checksum_calculation
+            .clone()
+            .or_else(|| ctx.setting("request_checksum_calculation")),
         ["when_supported", "when_required"],
     )?;
     let response_checksum_validation = checksum_setting(
         "response_checksum_validation",
-        args.response_checksum_validation.clone().or_else(|| ctx.setting("response_checksum_validation")),
+        args.response_checksum_validation
+            .clone()
+            .or_else(|| ctx.setting("response_checksum_validation")),
         ["when_supported", "when_required"],
     )?;
 
@@ -232,21 +267,36 @@ pub fn resolve_client(args: ClientArgs) -> Result<ClientOptions> {
     let retry_mode = match args
         .retry_mode
         .clone()
-        .or_else(|| ctx.shared.setting_or_default(&ctx.env, &ctx.profile, "retry_mode"))
+        .or_else(|| {
+            ctx.shared
+                .setting_or_default(&ctx.env, &ctx.profile, "retry_mode")
+        })
         .as_deref()
     {
         Some("standard") => RetryMode::Standard,
         Some("adaptive") => RetryMode::Adaptive,
         Some("legacy") | None => RetryMode::Legacy,
         Some(other) => {
-            return Err(Error::InvalidRetryMode { provided_retry_mode: other.to_string() })
+            return Err(Error::InvalidRetryMode {
+                provided_retry_mode: other.to_string(),
+            })
         }
     };
     let configured_attempts = match ctx.setting("max_attempts") {
         Some(v) => match v.trim().parse::<i64>() {
             Ok(n) if n >= 1 => Some(n as u32),
-            Ok(n) => return Err(Error::InvalidMaxRetryAttempts { provided: n.to_string(), min_value: 1 }),
-            Err(_) => return Err(Error::InvalidMaxRetryAttempts { provided: v, min_value: 1 }),
+            Ok(n) => {
+                return Err(Error::InvalidMaxRetryAttempts {
+                    provided: n.to_string(),
+                    min_value: 1,
+                })
+            }
+            Err(_) => {
+                return Err(Error::InvalidMaxRetryAttempts {
+                    provided: v,
+                    min_value: 1,
+                })
+            }
         },
         None => None,
     };
@@ -261,7 +311,13 @@ pub fn resolve_client(args: ClientArgs) -> Result<ClientOptions> {
 
     let legacy_content_md5 = args
         .legacy_content_md5
-        .or_else(|| parse_bool(ctx.env.get("FASTBOTO_LEGACY_CONTENT_MD5").map(|v| v.to_string())))
+        .or_else(|| {
+            parse_bool(
+                ctx.env
+                    .get("FASTBOTO_LEGACY_CONTENT_MD5")
+                    .map(|v| v.to_string()),
+            )
+        })
         .unwrap_or(false);
 
     let mut user_agent = args.user_agent.clone();
@@ -318,8 +374,13 @@ pub fn display_endpoint_url(options: &ClientOptions) -> String {
         "ListBuckets",
         "",
     );
-    let params = endpoint::EndpointParams { bucket: None, ..params };
-    let mut url = crate::fork::critical(|| endpoint::resolve(&params)).map(|e| e.url).unwrap_or_default();
+    let params = endpoint::EndpointParams {
+        bucket: None,
+        ..params
+    };
+    let mut url = crate::fork::critical(|| endpoint::resolve(&params))
+        .map(|e| e.url)
+        .unwrap_or_default();
     if options.endpoint_extras.use_ssl == Some(false) {
         if let Some(rest) = url.strip_prefix("https://") {
             url = format!("http://{rest}");

@@ -67,7 +67,10 @@ pub fn sign_v4(
     let signable = SignableRequest::new(
         request.method,
         &request.url,
-        request.headers.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        request
+            .headers
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str())),
         SignableBody::Bytes(&request.body),
     )
     .map_err(|e| Error::Internal(format!("unsignable request: {e}")))?;
@@ -84,7 +87,9 @@ pub fn sign_v4(
             "authorization" => "Authorization",
             other => other,
         };
-        request.headers.push((name.to_string(), header.value().to_string()));
+        request
+            .headers
+            .push((name.to_string(), header.value().to_string()));
     }
     Ok(())
 }
@@ -102,11 +107,19 @@ pub fn sign_hmac_v1(
     use base64::Engine;
     use hmac::{Hmac, KeyInit, Mac};
 
-    request.headers.retain(|(k, _)| !k.eq_ignore_ascii_case("Date"));
-    request.headers.push(("Date".into(), httpdate::fmt_http_date(time)));
+    request
+        .headers
+        .retain(|(k, _)| !k.eq_ignore_ascii_case("Date"));
+    request
+        .headers
+        .push(("Date".into(), httpdate::fmt_http_date(time)));
     if let Some(token) = credentials.token.as_deref().filter(|t| !t.is_empty()) {
-        request.headers.retain(|(k, _)| !k.eq_ignore_ascii_case("x-amz-security-token"));
-        request.headers.push(("x-amz-security-token".into(), token.to_string()));
+        request
+            .headers
+            .retain(|(k, _)| !k.eq_ignore_ascii_case("x-amz-security-token"));
+        request
+            .headers
+            .push(("x-amz-security-token".into(), token.to_string()));
     }
     let standard = |name: &str| {
         request
@@ -147,8 +160,13 @@ pub fn sign_hmac_v1(
         .map_err(|e| Error::Internal(format!("HMAC key: {e}")))?;
     mac.update(string_to_sign.as_bytes());
     let signature = base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
-    request.headers.retain(|(k, _)| !k.eq_ignore_ascii_case("Authorization"));
-    request.headers.push(("Authorization".into(), format!("AWS {}:{signature}", credentials.access_key)));
+    request
+        .headers
+        .retain(|(k, _)| !k.eq_ignore_ascii_case("Authorization"));
+    request.headers.push((
+        "Authorization".into(),
+        format!("AWS {}:{signature}", credentials.access_key),
+    ));
     Ok(())
 }
 
@@ -184,7 +202,10 @@ mod tests {
             headers: vec![("x-amz-checksum-crc32".into(), "jNwWgw==".into())],
             body: b"x".to_vec(),
         };
-        let scope = SigningScope { region: "us-east-1".into(), service: "s3".into() };
+        let scope = SigningScope {
+            region: "us-east-1".into(),
+            service: "s3".into(),
+        };
         let t = UNIX_EPOCH + Duration::from_secs(1_369_353_600);
         sign_v4(&mut req, &creds(None), &scope, t).unwrap();
         assert_eq!(header(&req, "x-amz-date"), "20130524T000000Z");
@@ -208,7 +229,10 @@ mod tests {
             headers: vec![],
             body: vec![],
         };
-        let scope = SigningScope { region: "eu-west-1".into(), service: "s3".into() };
+        let scope = SigningScope {
+            region: "eu-west-1".into(),
+            service: "s3".into(),
+        };
         sign_v4(&mut req, &creds(Some("TOKEN")), &scope, SystemTime::now()).unwrap();
         assert_eq!(header(&req, "x-amz-security-token"), "TOKEN");
         assert!(header(&req, "authorization")
@@ -237,7 +261,10 @@ mod tests {
         let t = UNIX_EPOCH + Duration::from_secs(1_795_460_871);
         sign_hmac_v1(&mut req, &creds, "/mybucket/?policy", t).unwrap();
         assert_eq!(header(&req, "date"), "Mon, 23 Nov 2026 19:07:51 GMT");
-        assert_eq!(header(&req, "authorization"), "AWS AKID:+sAaDlsamLyfB+5AV1f4Sj24n9g=");
+        assert_eq!(
+            header(&req, "authorization"),
+            "AWS AKID:+sAaDlsamLyfB+5AV1f4Sj24n9g="
+        );
     }
 
     const BOTOCORE_SIGNATURE: &str = include_str!("signing_vector.txt");

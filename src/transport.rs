@@ -82,7 +82,10 @@ fn shared_runtime() -> Arc<tokio::runtime::Runtime> {
             .build()
             .expect("cannot start the tokio runtime"),
     );
-    if let Some(stale) = slot.replace(ProcessRuntime { pid, runtime: runtime.clone() }) {
+    if let Some(stale) = slot.replace(ProcessRuntime {
+        pid,
+        runtime: runtime.clone(),
+    }) {
         std::mem::forget(stale);
     }
     runtime
@@ -158,10 +161,15 @@ fn tls_config(options: &TransportOptions) -> Result<rustls::ClientConfig> {
             .clone());
     };
     use rustls::pki_types::{pem::PemObject, CertificateDer};
-    let invalid = |error: String| Error::InvalidCaBundle { path: path.clone(), error };
+    let invalid = |error: String| Error::InvalidCaBundle {
+        path: path.clone(),
+        error,
+    };
     let mut roots = rustls::RootCertStore::empty();
     for cert in CertificateDer::pem_file_iter(path).map_err(|e| invalid(e.to_string()))? {
-        roots.add(cert.map_err(|e| invalid(e.to_string()))?).map_err(|e| invalid(e.to_string()))?;
+        roots
+            .add(cert.map_err(|e| invalid(e.to_string()))?)
+            .map_err(|e| invalid(e.to_string()))?;
     }
     Ok(verifying_config(roots))
 }
@@ -235,7 +243,10 @@ pub struct Transport {
 
 impl Transport {
     pub fn new(options: TransportOptions) -> Transport {
-        Transport { options, pools: Mutex::new(Vec::new()) }
+        Transport {
+            options,
+            pools: Mutex::new(Vec::new()),
+        }
     }
 
     fn build_client(&self) -> Result<reqwest::Client> {
@@ -254,13 +265,18 @@ impl Transport {
                 "https" => reqwest::Proxy::https(url),
                 _ => continue,
             }
-            .map_err(|e| Error::InvalidProxy { proxy_url: url.clone(), error: e.to_string() })?;
+            .map_err(|e| Error::InvalidProxy {
+                proxy_url: url.clone(),
+                error: e.to_string(),
+            })?;
             builder = builder.proxy(proxy);
         }
         if o.tcp_keepalive {
             builder = builder.tcp_keepalive(Duration::from_secs(60));
         }
-        builder.build().map_err(|e| Error::Internal(format!("HTTP client: {e}")))
+        builder
+            .build()
+            .map_err(|e| Error::Internal(format!("HTTP client: {e}")))
     }
 
     /// The pool for `lane`; pools from before a fork are abandoned, as
@@ -281,7 +297,11 @@ impl Transport {
             return Ok(pool.client.clone());
         }
         let client = self.build_client()?;
-        pools.push(Pool { lane, pid, client: client.clone() });
+        pools.push(Pool {
+            lane,
+            pid,
+            client: client.clone(),
+        });
         Ok(client)
     }
 
@@ -348,8 +368,16 @@ impl Transport {
                 None => headers.push((name.as_str().to_string(), value)),
             }
         }
-        let body = response.bytes().await.map_err(|e| classify(e, &endpoint_url))?.to_vec();
-        Ok(HttpResponse { status, headers, body })
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| classify(e, &endpoint_url))?
+            .to_vec();
+        Ok(HttpResponse {
+            status,
+            headers,
+            body,
+        })
     }
 }
 
@@ -359,14 +387,26 @@ fn classify(e: reqwest::Error, endpoint_url: &str) -> Error {
     let endpoint_url = endpoint_url.to_string();
     if e.is_connect() {
         if detail.contains("certificate") || detail.contains("InvalidCertificate") {
-            Error::Ssl { endpoint_url, error: detail }
+            Error::Ssl {
+                endpoint_url,
+                error: detail,
+            }
         } else if e.is_timeout() {
-            Error::ConnectTimeout { endpoint_url, error: detail }
+            Error::ConnectTimeout {
+                endpoint_url,
+                error: detail,
+            }
         } else {
-            Error::EndpointConnection { endpoint_url, error: detail }
+            Error::EndpointConnection {
+                endpoint_url,
+                error: detail,
+            }
         }
     } else if e.is_timeout() {
-        Error::ReadTimeout { endpoint_url, error: detail }
+        Error::ReadTimeout {
+            endpoint_url,
+            error: detail,
+        }
     } else {
         Error::ConnectionClosed { endpoint_url }
     }

@@ -293,6 +293,8 @@ SCENARIOS = [
     Scenario("slow-status-line-within-read-timeout", cfg("legacy", 1, read_timeout=0.8),
              dataclasses.replace(_ok_policy(), head_delay=0.4), attempts=1),
     # silence past read_timeout
+    Scenario("body-stalls-past-read-timeout-standard", cfg("standard", 2, read_timeout=0.5),
+             slow_body(200, POLICY_BODY, 2, 1.2), attempts=2),
     Scenario("hang-past-read-timeout-legacy", cfg("legacy", 2, read_timeout=0.5), hang(1.5), attempts=2),
     Scenario("hang-once-then-200-standard", cfg("standard", 2, read_timeout=0.5), _ok_policy(), [hang(1.5)], attempts=2),
 ]

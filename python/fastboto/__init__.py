@@ -12,20 +12,15 @@ from ._core import __version__
 from .config import Config
 from .session import UNSIGNED, Session
 
-import os as _os
-
-from . import _core as _core_module
-
-# Fork safety: fork() only between the core's critical sections (the child's
-# runtime and connection pools are then rebuilt on first use).
-if hasattr(_os, "register_at_fork"):
-    _os.register_at_fork(
-        before=_core_module.before_fork,
-        after_in_parent=_core_module.after_fork,
-        after_in_child=_core_module.after_fork,
-    )
-
-__all__ = ["Config", "Session", "UNSIGNED", "client", "resource", "setup_default_session"]
+__all__ = [
+    "Config",
+    "Session",
+    "UNSIGNED",
+    "__version__",
+    "client",
+    "resource",
+    "setup_default_session",
+]
 
 DEFAULT_SESSION: Session | None = None
 

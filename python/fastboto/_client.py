@@ -149,5 +149,3 @@ class S3:
 
     def __exit__(self, *exc_info: Any) -> None:
         self.close()
-
-

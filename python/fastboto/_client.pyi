@@ -1,9 +1,18 @@
-from typing import Any, Dict, List, Literal, Mapping, Optional, Sequence, TypedDict, Union
+from typing import Any, Dict, Literal, Sequence, TypedDict, Union
 
 from .config import Config
 
 ChecksumAlgorithm = Literal[
-    "CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256", "SHA512", "MD5", "XXHASH64", "XXHASH3", "XXHASH128"
+    "CRC32",
+    "CRC32C",
+    "CRC64NVME",
+    "SHA1",
+    "SHA256",
+    "SHA512",
+    "MD5",
+    "XXHASH64",
+    "XXHASH3",
+    "XXHASH128",
 ]
 CannedACL = Literal["private", "public-read", "public-read-write", "authenticated-read"]
 
@@ -67,8 +76,12 @@ class S3:
         ExpectedBucketOwner: str = ...,
         ContentMD5: str = ...,
     ) -> Dict[str, Any]: ...
-    def get_bucket_policy(self, *, Bucket: str, ExpectedBucketOwner: str = ...) -> Dict[str, Any]: ...
-    def delete_bucket_policy(self, *, Bucket: str, ExpectedBucketOwner: str = ...) -> Dict[str, Any]: ...
+    def get_bucket_policy(
+        self, *, Bucket: str, ExpectedBucketOwner: str = ...
+    ) -> Dict[str, Any]: ...
+    def delete_bucket_policy(
+        self, *, Bucket: str, ExpectedBucketOwner: str = ...
+    ) -> Dict[str, Any]: ...
     def put_bucket_acl(
         self,
         *,

@@ -82,9 +82,7 @@ class Config:
             if addressing_style not in ["virtual", "auto", "path", None]:
                 from . import exceptions
 
-                raise exceptions.InvalidS3AddressingStyleError(
-                    s3_addressing_style=addressing_style
-                )
+                raise exceptions.InvalidS3AddressingStyleError(s3_addressing_style=addressing_style)
 
     def _validate_retry_configuration(self, retries):
         valid_options = ("max_attempts", "mode", "total_max_attempts")

@@ -27,7 +27,9 @@ def _start_moto():
     try:
         from moto.server import ThreadedMotoServer
     except ImportError:
-        sys.exit("The demo needs moto's server: pip install 'moto[server]' (or pass --endpoint-url)")
+        sys.exit(
+            "The demo needs moto's server: pip install 'moto[server]' (or pass --endpoint-url)"
+        )
     port = _free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()

@@ -97,7 +97,11 @@ _SPECS = [
         "BotoCoreError",
         'Invalid host label to be bound to the hostname of the endpoint: "{label}".',
     ),
-    ("UnsupportedS3ConfigurationError", "BotoCoreError", "Unsupported configuration when using S3: {msg}"),
+    (
+        "UnsupportedS3ConfigurationError",
+        "BotoCoreError",
+        "Unsupported configuration when using S3: {msg}",
+    ),
     (
         "UnsupportedS3AccesspointConfigurationError",
         "BotoCoreError",
@@ -109,7 +113,11 @@ _SPECS = [
         "BotoCoreError",
         "Signature version(s) are not supported: {signature_version}",
     ),
-    ("UnknownSignatureVersionError", "BotoCoreError", "Unknown Signature Version: {signature_version}."),
+    (
+        "UnknownSignatureVersionError",
+        "BotoCoreError",
+        "Unknown Signature Version: {signature_version}.",
+    ),
     ("FastbotoInternalError", "BotoCoreError", "fastboto internal error: {msg}"),
 ]
 
@@ -131,7 +139,9 @@ MODELED_ERROR_CODES = (
     "TooManyParts",
 )
 
-__all__ = [name for name, _, _ in _SPECS] + ["ClientError"]
+# Classes are built on first use (module __getattr__), so botocore is only
+# imported when an exception is actually needed.
+__all__ = [name for name, _, _ in _SPECS] + ["ClientError"]  # noqa: F822
 
 
 class _StandaloneBotoCoreError(Exception):
@@ -209,9 +219,7 @@ def _build() -> dict[str, type]:
             bases.append(_StandaloneBotoCoreError)
         cls = type(name, tuple(bases), {"fmt": fmt, "__module__": __name__})
         _built[name] = cls
-    client_base = (
-        botocore_exceptions.ClientError if botocore_exceptions else _StandaloneClientError
-    )
+    client_base = botocore_exceptions.ClientError if botocore_exceptions else _StandaloneClientError
     _built["ClientError"] = type("ClientError", (client_base,), {"__module__": __name__})
     for code in MODELED_ERROR_CODES:
         _built[code] = type(code, (_built["ClientError"],), {"__module__": __name__})

@@ -10,8 +10,13 @@ from typing import Any, Optional
 class ResourceMeta:
     """``resource.meta``, as boto3's ResourceMeta."""
 
-    def __init__(self, service_name: str, identifiers: Optional[list] = None,
-                 client: Any = None, data: Optional[dict] = None) -> None:
+    def __init__(
+        self,
+        service_name: str,
+        identifiers: Optional[list] = None,
+        client: Any = None,
+        data: Optional[dict] = None,
+    ) -> None:
         self.service_name = service_name
         self.identifiers = list(identifiers or [])
         self.client = client

@@ -56,8 +56,13 @@ class Credentials:
 
     __slots__ = ("access_key", "secret_key", "token", "method")
 
-    def __init__(self, access_key: str, secret_key: str, token: Optional[str] = None,
-                 method: Optional[str] = None) -> None:
+    def __init__(
+        self,
+        access_key: str,
+        secret_key: str,
+        token: Optional[str] = None,
+        method: Optional[str] = None,
+    ) -> None:
         self.access_key = access_key
         self.secret_key = secret_key
         self.token = token
@@ -135,8 +140,9 @@ class Session:
         if creds is None:
             return None
         frozen = creds.get_frozen_credentials()
-        return Credentials(frozen.access_key, frozen.secret_key, frozen.token,
-                           getattr(creds, "method", None))
+        return Credentials(
+            frozen.access_key, frozen.secret_key, frozen.token, getattr(creds, "method", None)
+        )
 
     def client(
         self,

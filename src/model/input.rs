@@ -88,7 +88,11 @@ impl Input for serde_json::Value {
 
     fn dict_items(&self) -> Vec<(String, bool, Self)> {
         self.as_object()
-            .map(|m| m.iter().map(|(k, v)| (k.clone(), true, v.clone())).collect())
+            .map(|m| {
+                m.iter()
+                    .map(|(k, v)| (k.clone(), true, v.clone()))
+                    .collect()
+            })
             .unwrap_or_default()
     }
 

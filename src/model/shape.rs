@@ -111,11 +111,19 @@ impl Member {
 
 impl Shape {
     pub const fn string(name: &'static str) -> Shape {
-        Shape { name, kind: ShapeKind::String, min: None }
+        Shape {
+            name,
+            kind: ShapeKind::String,
+            min: None,
+        }
     }
 
     pub const fn boolean(name: &'static str) -> Shape {
-        Shape { name, kind: ShapeKind::Boolean, min: None }
+        Shape {
+            name,
+            kind: ShapeKind::Boolean,
+            min: None,
+        }
     }
 
     pub const fn structure(
@@ -123,7 +131,11 @@ impl Shape {
         members: &'static [Member],
         required: &'static [&'static str],
     ) -> Shape {
-        Shape { name, kind: ShapeKind::Structure { members, required }, min: None }
+        Shape {
+            name,
+            kind: ShapeKind::Structure { members, required },
+            min: None,
+        }
     }
 
     pub fn members(&self) -> &'static [Member] {

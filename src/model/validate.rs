@@ -198,11 +198,18 @@ mod tests {
 
     static STR: Shape = Shape::string("S");
     static BOOL: Shape = Shape::boolean("B");
-    static INNER: Shape =
-        Shape::structure("Inner", &[Member::body("Type", &STR), Member::body("ID", &STR)], &["Type"]);
+    static INNER: Shape = Shape::structure(
+        "Inner",
+        &[Member::body("Type", &STR), Member::body("ID", &STR)],
+        &["Type"],
+    );
     static LIST: Shape = Shape {
         name: "L",
-        kind: ShapeKind::List { member: &INNER, member_name: Some("Grant"), flattened: false },
+        kind: ShapeKind::List {
+            member: &INNER,
+            member_name: Some("Grant"),
+            flattened: false,
+        },
         min: None,
     };
     static TOP: Shape = Shape::structure(
@@ -218,8 +225,11 @@ mod tests {
 
     #[test]
     fn accepts_valid_input() {
-        let v = validate(&TOP, &json!({"Bucket": "b", "Flag": true, "Grants": [{"Type": "x"}]}))
-            .unwrap();
+        let v = validate(
+            &TOP,
+            &json!({"Bucket": "b", "Flag": true, "Grants": [{"Type": "x"}]}),
+        )
+        .unwrap();
         assert_eq!(v.member(&TOP, "Bucket"), Some(&Value::Str("b".into())));
         assert_eq!(v.member(&TOP, "Owner"), None);
     }

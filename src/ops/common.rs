@@ -9,23 +9,36 @@ pub static CHECKSUM_ALGORITHM: Shape = Shape::string("ChecksumAlgorithm");
 
 pub const BUCKET: Member = Member::uri("Bucket", "Bucket", &BUCKET_NAME);
 pub const CONTENT_MD5: Member = Member::header("ContentMD5", "Content-MD5", &STRING);
-pub const CHECKSUM_ALGORITHM_MEMBER: Member =
-    Member::header("ChecksumAlgorithm", "x-amz-sdk-checksum-algorithm", &CHECKSUM_ALGORITHM);
-pub const EXPECTED_BUCKET_OWNER: Member =
-    Member::header("ExpectedBucketOwner", "x-amz-expected-bucket-owner", &STRING);
+pub const CHECKSUM_ALGORITHM_MEMBER: Member = Member::header(
+    "ChecksumAlgorithm",
+    "x-amz-sdk-checksum-algorithm",
+    &CHECKSUM_ALGORITHM,
+);
+pub const EXPECTED_BUCKET_OWNER: Member = Member::header(
+    "ExpectedBucketOwner",
+    "x-amz-expected-bucket-owner",
+    &STRING,
+);
 
 /// The input of operations that take only a bucket (GetBucketPolicy, ...).
-pub static BUCKET_ONLY_INPUT: Shape =
-    Shape::structure("BucketRequest", &[BUCKET, EXPECTED_BUCKET_OWNER], &["Bucket"]);
+pub static BUCKET_ONLY_INPUT: Shape = Shape::structure(
+    "BucketRequest",
+    &[BUCKET, EXPECTED_BUCKET_OWNER],
+    &["Bucket"],
+);
 
 // Access-control shapes, shared by PutBucketAcl and GetBucketAcl.
 
 use crate::model::{ShapeKind, XmlNamespace};
 
-pub const XSI: XmlNamespace =
-    XmlNamespace { prefix: Some("xsi"), uri: "http://www.w3.org/2001/XMLSchema-instance" };
-pub const S3_NAMESPACE: XmlNamespace =
-    XmlNamespace { prefix: None, uri: "http://s3.amazonaws.com/doc/2006-03-01/" };
+pub const XSI: XmlNamespace = XmlNamespace {
+    prefix: Some("xsi"),
+    uri: "http://www.w3.org/2001/XMLSchema-instance",
+};
+pub const S3_NAMESPACE: XmlNamespace = XmlNamespace {
+    prefix: None,
+    uri: "http://s3.amazonaws.com/doc/2006-03-01/",
+};
 
 pub static GRANTEE: Shape = Shape::structure(
     "Grantee",
@@ -50,12 +63,19 @@ pub static GRANT: Shape = Shape::structure(
 
 pub static GRANTS: Shape = Shape {
     name: "Grants",
-    kind: ShapeKind::List { member: &GRANT, member_name: Some("Grant"), flattened: false },
+    kind: ShapeKind::List {
+        member: &GRANT,
+        member_name: Some("Grant"),
+        flattened: false,
+    },
     min: None,
 };
 
 pub static OWNER: Shape = Shape::structure(
     "Owner",
-    &[Member::body("DisplayName", &STRING), Member::body("ID", &STRING)],
+    &[
+        Member::body("DisplayName", &STRING),
+        Member::body("ID", &STRING),
+    ],
     &[],
 );

@@ -4,8 +4,11 @@ use crate::model::{Member, Operation, Shape};
 
 static POLICY: Shape = Shape::string("Policy");
 
-static OUTPUT: Shape =
-    Shape::structure("GetBucketPolicyOutput", &[Member::body("Policy", &POLICY)], &[]);
+static OUTPUT: Shape = Shape::structure(
+    "GetBucketPolicyOutput",
+    &[Member::body("Policy", &POLICY)],
+    &[],
+);
 
 pub static OPERATION: Operation = Operation {
     name: "GetBucketPolicy",

@@ -4,7 +4,10 @@ use crate::model::{Member, Operation, Shape};
 
 static ACCESS_CONTROL_POLICY: Shape = Shape::structure(
     "AccessControlPolicy",
-    &[Member::body("Grants", &GRANTS).named("AccessControlList"), Member::body("Owner", &OWNER)],
+    &[
+        Member::body("Grants", &GRANTS).named("AccessControlList"),
+        Member::body("Owner", &OWNER),
+    ],
     &[],
 );
 

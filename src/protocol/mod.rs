@@ -29,13 +29,21 @@ impl HttpRequest {
 pub fn host_header(url: &str) -> Option<String> {
     let (scheme, rest) = url.split_once("://")?;
     let authority = rest.split(['/', '?', '#']).next()?;
-    let authority = authority.rsplit_once('@').map(|(_, a)| a).unwrap_or(authority);
+    let authority = authority
+        .rsplit_once('@')
+        .map(|(_, a)| a)
+        .unwrap_or(authority);
     let default_port = match scheme {
         "https" => ":443",
         "http" => ":80",
         _ => "",
     };
-    Some(authority.strip_suffix(default_port).unwrap_or(authority).to_string())
+    Some(
+        authority
+            .strip_suffix(default_port)
+            .unwrap_or(authority)
+            .to_string(),
+    )
 }
 
 /// An HTTP response as received.
@@ -49,6 +57,9 @@ pub struct HttpResponse {
 
 impl HttpResponse {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 }

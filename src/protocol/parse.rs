@@ -34,13 +34,24 @@ pub fn parse_response(
     retry_attempts: u32,
 ) -> Result<Document, Error> {
     if resp.status >= 300 {
-        return Err(Error::Service(Box::new(parse_error(op, resp, retry_attempts))));
+        return Err(Error::Service(Box::new(parse_error(
+            op,
+            resp,
+            retry_attempts,
+        ))));
     }
     if looks_like_200_error(op, resp) {
         // botocore's `_handle_200_error`: S3 can answer 200 with an error
         // document, or a body cut short; both count as a 500 (and are retried).
-        let as_500 = HttpResponse { status: 500, ..resp.clone() };
-        return Err(Error::Service(Box::new(parse_error(op, &as_500, retry_attempts))));
+        let as_500 = HttpResponse {
+            status: 500,
+            ..resp.clone()
+        };
+        return Err(Error::Service(Box::new(parse_error(
+            op,
+            &as_500,
+            retry_attempts,
+        ))));
     }
     let meta = metadata(resp, retry_attempts);
     let mut out = vec![("ResponseMetadata".to_string(), meta.to_document())];
@@ -51,7 +62,9 @@ pub fn parse_response(
 }
 
 fn looks_like_200_error(op: &Operation, resp: &HttpResponse) -> bool {
-    let Some(output) = op.output else { return false };
+    let Some(output) = op.output else {
+        return false;
+    };
     if let Payload::Member(name) = op.output_payload {
         let payload_is_text = output
             .members()
@@ -70,17 +83,27 @@ fn looks_like_200_error(op: &Operation, resp: &HttpResponse) -> bool {
     }
 }
 
-fn parse_output(op: &Operation, shape: &Shape, resp: &HttpResponse, out: &mut Vec<(String, Document)>) {
+fn parse_output(
+    op: &Operation,
+    shape: &Shape,
+    resp: &HttpResponse,
+    out: &mut Vec<(String, Document)>,
+) {
     for member in shape.members() {
         if member.location == Location::Header {
-            if let Some(v) = member.location_name.and_then(|h| resp.header(&h.to_ascii_lowercase())) {
+            if let Some(v) = member
+                .location_name
+                .and_then(|h| resp.header(&h.to_ascii_lowercase()))
+            {
                 out.push((member.name.to_string(), Document::Str(v.to_string())));
             }
         }
     }
     match op.output_payload {
         Payload::Member(name) => {
-            let Some(member) = shape.members().iter().find(|m| m.name == name) else { return };
+            let Some(member) = shape.members().iter().find(|m| m.name == name) else {
+                return;
+            };
             match member.shape.kind {
                 ShapeKind::String | ShapeKind::Blob => out.push((
                     name.to_string(),
@@ -129,7 +152,12 @@ fn parse_node(shape: &Shape, node: &Node) -> Document {
                     }
                     continue;
                 }
-                if let ShapeKind::List { member: item, flattened: true, .. } = &member.shape.kind {
+                if let ShapeKind::List {
+                    member: item,
+                    flattened: true,
+                    ..
+                } = &member.shape.kind
+                {
                     let items: Vec<Document> = node
                         .children
                         .iter()
@@ -148,16 +176,22 @@ fn parse_node(shape: &Shape, node: &Node) -> Document {
             Document::Map(fields)
         }
         // botocore's `_handle_list` takes every child, whatever its name.
-        ShapeKind::List { member, .. } => {
-            Document::List(node.children.iter().map(|c| parse_node(member, c)).collect())
-        }
+        ShapeKind::List { member, .. } => Document::List(
+            node.children
+                .iter()
+                .map(|c| parse_node(member, c))
+                .collect(),
+        ),
         ShapeKind::Boolean => Document::Bool(node.text.as_deref() == Some("true")),
-        ShapeKind::Integer | ShapeKind::Long => {
-            Document::Int(node.text.as_deref().unwrap_or("").trim().parse().unwrap_or(0))
-        }
-        ShapeKind::String | ShapeKind::Blob => {
-            Document::Str(node.text.clone().unwrap_or_default())
-        }
+        ShapeKind::Integer | ShapeKind::Long => Document::Int(
+            node.text
+                .as_deref()
+                .unwrap_or("")
+                .trim()
+                .parse()
+                .unwrap_or(0),
+        ),
+        ShapeKind::String | ShapeKind::Blob => Document::Str(node.text.clone().unwrap_or_default()),
     }
 }
 
@@ -178,7 +212,11 @@ fn generic_dict(node: &Node) -> Vec<(String, Document)> {
             let value = if nodes.len() > 1 {
                 Document::Map(generic_dict(nodes[0]))
             } else if nodes[0].children.is_empty() {
-                nodes[0].text.clone().map(Document::Str).unwrap_or(Document::Null)
+                nodes[0]
+                    .text
+                    .clone()
+                    .map(Document::Str)
+                    .unwrap_or(Document::Null)
             } else {
                 Document::Map(generic_dict(nodes[0]))
             };
@@ -208,7 +246,10 @@ fn status_error(resp: &HttpResponse) -> Vec<(String, Document)> {
         "Error".to_string(),
         Document::Map(vec![
             ("Code".to_string(), Document::Str(resp.status.to_string())),
-            ("Message".to_string(), Document::Str(reason_phrase(resp.status).to_string())),
+            (
+                "Message".to_string(),
+                Document::Str(reason_phrase(resp.status).to_string()),
+            ),
         ]),
     )]
 }

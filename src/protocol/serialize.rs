@@ -38,7 +38,10 @@ pub fn serialize(op: &Operation, input: &Value) -> SerializedRequest {
         match member.location {
             Location::Header => {
                 if let Some(text) = scalar_text(value) {
-                    headers.push((member.location_name.unwrap_or(member.name).to_string(), text));
+                    headers.push((
+                        member.location_name.unwrap_or(member.name).to_string(),
+                        text,
+                    ));
                 }
             }
             // The only URI member of S3's bucket operations is the bucket,

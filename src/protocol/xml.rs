@@ -47,7 +47,12 @@ struct Element {
 
 impl Element {
     fn new(name: &str) -> Element {
-        Element { name: name.to_string(), attrs: Vec::new(), text: None, children: Vec::new() }
+        Element {
+            name: name.to_string(),
+            attrs: Vec::new(),
+            text: None,
+            children: Vec::new(),
+        }
     }
 
     fn write(&self, out: &mut String) {
@@ -113,15 +118,27 @@ fn serialize_into(
             for (index, field) in fields {
                 let child = &members[*index];
                 if child.xml_attribute {
-                    node.attrs.push((child.xml_name().to_string(), scalar_text(field)));
+                    node.attrs
+                        .push((child.xml_name().to_string(), scalar_text(field)));
                 } else {
                     serialize_into(&mut node, Some(child), child.shape, field, child.xml_name());
                 }
             }
             parent.children.push(node);
         }
-        (ShapeKind::List { member: item_shape, member_name, flattened }, Value::List(items)) => {
-            let item_name = if *flattened { name } else { member_name.unwrap_or("member") };
+        (
+            ShapeKind::List {
+                member: item_shape,
+                member_name,
+                flattened,
+            },
+            Value::List(items),
+        ) => {
+            let item_name = if *flattened {
+                name
+            } else {
+                member_name.unwrap_or("member")
+            };
             if *flattened {
                 for item in items {
                     serialize_into(parent, None, item_shape, item, item_name);
@@ -147,7 +164,13 @@ fn serialize_into(
 /// (as ElementTree.tostring(encoding="utf-8") gives).
 pub fn write_payload(member: &Member, value: &Value) -> Vec<u8> {
     let mut root = Element::new("");
-    serialize_into(&mut root, Some(member), member.shape, value, member.xml_name());
+    serialize_into(
+        &mut root,
+        Some(member),
+        member.shape,
+        value,
+        member.xml_name(),
+    );
     let mut out = String::new();
     if let Some(node) = root.children.first() {
         node.write(&mut out);
@@ -242,7 +265,10 @@ pub fn parse(doc: &[u8]) -> Result<Node, String> {
         if !prefix_declared(&qname, scopes) {
             return Err(format!("unbound prefix in {qname}"));
         }
-        let mut node = Node { name: local_name(&qname), ..Node::default() };
+        let mut node = Node {
+            name: local_name(&qname),
+            ..Node::default()
+        };
         for attr in attrs {
             let key = attr.key.as_ref().to_string();
             if !prefix_declared(&key, scopes) {
@@ -266,7 +292,9 @@ pub fn parse(doc: &[u8]) -> Result<Node, String> {
     }
 
     loop {
-        let event = reader.read_event_into(&mut buf).map_err(|e| e.to_string())?;
+        let event = reader
+            .read_event_into(&mut buf)
+            .map_err(|e| e.to_string())?;
         match event {
             Event::Start(e) => {
                 if root.is_some() {
@@ -359,8 +387,14 @@ mod tests {
         )
         .unwrap();
         assert_eq!(root.name, "Error");
-        assert_eq!(root.child("Code").unwrap().text.as_deref(), Some("NoSuchBucket"));
-        assert_eq!(root.child("Message").unwrap().text.as_deref(), Some("a & b \u{e9}"));
+        assert_eq!(
+            root.child("Code").unwrap().text.as_deref(),
+            Some("NoSuchBucket")
+        );
+        assert_eq!(
+            root.child("Message").unwrap().text.as_deref(),
+            Some("a & b \u{e9}")
+        );
         assert_eq!(root.child("Empty").unwrap().text, None);
     }
 
@@ -372,10 +406,16 @@ mod tests {
         assert!(parse(b"<a/><b/>").is_err());
         assert!(parse(b"<a>&#0;</a>").is_err());
         assert!(parse(b"<a>\x01</a>").is_err());
-        assert!(parse(b"<a>caf\xe9</a>").is_err(), "Latin-1 bytes are not UTF-8");
+        assert!(
+            parse(b"<a>caf\xe9</a>").is_err(),
+            "Latin-1 bytes are not UTF-8"
+        );
         assert!(parse(b" <?xml version=\"1.0\"?><a/>").is_err());
         assert!(parse(b"<p:a/>").is_err(), "undeclared prefix");
-        assert!(parse(b"<a x=\"1\" x=\"2\"/>").is_err(), "duplicate attribute");
+        assert!(
+            parse(b"<a x=\"1\" x=\"2\"/>").is_err(),
+            "duplicate attribute"
+        );
         assert!(parse(b"<a x=\"<\"/>").is_err());
         assert!(parse(b"<a>a & b</a>").is_err());
         assert!(parse(b"<p:a xmlns:p=\"u\"><p:b/></p:a>").is_ok());

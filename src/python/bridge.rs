@@ -53,7 +53,13 @@ impl AsyncBridge {
         let (readable, wake) = UnixStream::pair()?;
         readable.set_nonblocking(true)?;
         wake.set_nonblocking(true)?;
-        Ok(AsyncBridge { completions: Arc::new(Completions { done: Mutex::new(Vec::new()), wake }), readable })
+        Ok(AsyncBridge {
+            completions: Arc::new(Completions {
+                done: Mutex::new(Vec::new()),
+                wake,
+            }),
+            readable,
+        })
     }
 
     /// The descriptor the event loop watches.
@@ -69,7 +75,13 @@ impl AsyncBridge {
                 break;
             }
         }
-        let done = std::mem::take(&mut *self.completions.done.lock().unwrap_or_else(|e| e.into_inner()));
+        let done = std::mem::take(
+            &mut *self
+                .completions
+                .done
+                .lock()
+                .unwrap_or_else(|e| e.into_inner()),
+        );
         let out = PyList::empty(py);
         for (ticket, outcome) in done {
             match outcome {

@@ -16,7 +16,11 @@ static FACTORY: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 fn factory(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
     FACTORY
         .get_or_try_init(py, || {
-            Ok::<_, PyErr>(py.import("fastboto.exceptions")?.getattr("_from_core")?.unbind())
+            Ok::<_, PyErr>(
+                py.import("fastboto.exceptions")?
+                    .getattr("_from_core")?
+                    .unbind(),
+            )
         })
         .map(|f| f.bind(py))
 }
@@ -36,8 +40,14 @@ fn build<'py>(py: Python<'py>, error: &Error) -> PyResult<Bound<'py, PyAny>> {
     let (response, operation) = match error {
         Error::Service(service) => {
             let mut parsed = service.parsed.clone();
-            parsed.push(("ResponseMetadata".to_string(), service.metadata.to_document()));
-            (document_to_py(py, &Document::Map(parsed))?, service.operation_name)
+            parsed.push((
+                "ResponseMetadata".to_string(),
+                service.metadata.to_document(),
+            ));
+            (
+                document_to_py(py, &Document::Map(parsed))?,
+                service.operation_name,
+            )
         }
         _ => (py.None().into_bound(py), ""),
     };

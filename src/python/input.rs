@@ -4,7 +4,9 @@
 use std::borrow::Cow;
 
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use pyo3::types::{
+    PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple,
+};
 
 use crate::model::{Input, InputKind};
 
@@ -64,7 +66,9 @@ impl Input for PyInput<'_> {
     }
 
     fn dict_items(&self) -> Vec<(String, bool, Self)> {
-        let Ok(dict) = self.0.cast::<PyDict>() else { return Vec::new() };
+        let Ok(dict) = self.0.cast::<PyDict>() else {
+            return Vec::new();
+        };
         dict.iter()
             .map(|(k, v)| {
                 let is_str = k.is_instance_of::<PyString>();

@@ -41,7 +41,11 @@ fn lookup(op_name: &str) -> PyResult<&'static crate::model::Operation> {
 }
 
 fn empty_kwargs<'py>(py: Python<'py>, kwargs: Option<Bound<'py, PyDict>>) -> PyInput<'py> {
-    PyInput(kwargs.map(|k| k.into_any()).unwrap_or_else(|| PyDict::new(py).into_any()))
+    PyInput(
+        kwargs
+            .map(|k| k.into_any())
+            .unwrap_or_else(|| PyDict::new(py).into_any()),
+    )
 }
 
 /// How often a call blocked on the network looks for Ctrl-C.
@@ -57,8 +61,12 @@ impl CoreClient {
     #[new]
     fn new(py: Python<'_>, options: Bound<'_, PyDict>) -> PyResult<Self> {
         let args: ClientArgs = extract_client_args(&options)?;
-        let options = guarded(py, || crate::fork::critical(|| settings::resolve_client(args)))?;
-        Ok(CoreClient { inner: Arc::new(Client::new(options)) })
+        let options = guarded(py, || {
+            crate::fork::critical(|| settings::resolve_client(args))
+        })?;
+        Ok(CoreClient {
+            inner: Arc::new(Client::new(options)),
+        })
     }
 
     #[getter]
@@ -77,8 +85,14 @@ impl CoreClient {
         let out = PyDict::new(py);
         out.set_item("region_name", &o.region)?;
         out.set_item("retry_mode", o.retry_mode.name())?;
-        out.set_item("request_checksum_calculation", &o.request_checksum_calculation)?;
-        out.set_item("response_checksum_validation", &o.response_checksum_validation)?;
+        out.set_item(
+            "request_checksum_calculation",
+            &o.request_checksum_calculation,
+        )?;
+        out.set_item(
+            "response_checksum_validation",
+            &o.response_checksum_validation,
+        )?;
         out.set_item("user_agent", &o.user_agent)?;
         Ok(out)
     }
@@ -119,13 +133,16 @@ impl CoreClient {
         let input = empty_kwargs(py, kwargs);
         let prepared = guarded(py, || self.inner.prepare(op, &input))?;
         let client = self.inner.clone();
-        pyo3_async_runtimes::generic::future_into_py::<aio::SharedRuntime, _, Py<PyAny>>(py, async move {
-            let outcome = client.execute(&prepared, Lane::Shared).await;
-            Python::attach(|py| match outcome {
-                Ok(doc) => Ok(document_to_py(py, &doc)?.unbind()),
-                Err(e) => Err(to_pyerr(py, e)),
-            })
-        })
+        pyo3_async_runtimes::generic::future_into_py::<aio::SharedRuntime, _, Py<PyAny>>(
+            py,
+            async move {
+                let outcome = client.execute(&prepared, Lane::Shared).await;
+                Python::attach(|py| match outcome {
+                    Ok(doc) => Ok(document_to_py(py, &doc)?.unbind()),
+                    Err(e) => Err(to_pyerr(py, e)),
+                })
+            },
+        )
     }
 
     /// Starts a call for the asyncio bridge; its outcome arrives through
@@ -168,7 +185,8 @@ impl CoreClient {
         let input = empty_kwargs(py, kwargs);
         let request = guarded(py, || {
             let prepared: PreparedCall = self.inner.prepare(op, &input)?;
-            self.inner.sign(&prepared, &self.inner.first_attempt(), SystemTime::now())
+            self.inner
+                .sign(&prepared, &self.inner.first_attempt(), SystemTime::now())
         })?;
         let headers = PyList::empty(py);
         // The HTTP client adds Host on the wire; it is signed, so a prepared
@@ -325,7 +343,10 @@ fn extract_client_args(d: &Bound<'_, PyDict>) -> PyResult<ClientArgs> {
         s3_use_accelerate_endpoint: opt_bool(d, "s3.use_accelerate_endpoint")?,
         s3_us_east_1_regional_endpoint: opt_string(d, "s3.us_east_1_regional_endpoint")?,
         s3_use_arn_region: opt_bool(d, "s3.use_arn_region")?,
-        s3_disable_multiregion_access_points: opt_bool(d, "s3.s3_disable_multiregion_access_points")?,
+        s3_disable_multiregion_access_points: opt_bool(
+            d,
+            "s3.s3_disable_multiregion_access_points",
+        )?,
         legacy_content_md5: opt_bool(d, "s3.legacy_content_md5")?,
         use_fips_endpoint: opt_bool(d, "use_fips_endpoint")?,
         use_dualstack_endpoint: opt_bool(d, "use_dualstack_endpoint")?,
@@ -336,7 +357,10 @@ fn extract_client_args(d: &Bound<'_, PyDict>) -> PyResult<ClientArgs> {
 
 /// Resolves a Session's view of the world: profile, region, credentials.
 #[pyfunction]
-fn resolve_session<'py>(py: Python<'py>, options: Bound<'py, PyDict>) -> PyResult<Bound<'py, PyDict>> {
+fn resolve_session<'py>(
+    py: Python<'py>,
+    options: Bound<'py, PyDict>,
+) -> PyResult<Bound<'py, PyDict>> {
     let args = extract_session_args(&options)?;
     let resolved = guarded(py, || settings::resolve_session(&args))?;
     let out = PyDict::new(py);
@@ -352,29 +376,17 @@ fn session_credentials<'py>(py: Python<'py>, options: Bound<'py, PyDict>) -> PyR
     let args = extract_session_args(&options)?;
     let creds = guarded(py, || settings::session_credentials(&args))?;
     Ok(match creds {
-        Some(c) => (c.access_key, c.secret_key, c.token, c.method).into_pyobject(py)?.into_any().unbind(),
+        Some(c) => (c.access_key, c.secret_key, c.token, c.method)
+            .into_pyobject(py)?
+            .into_any()
+            .unbind(),
         None => py.None(),
     })
 }
 
-/// `os.register_at_fork(before=...)`: holds off the core's critical sections.
-/// The GIL stays held: no critical section needs it, and releasing it here
-/// could let a thread queue for the guard while holding the GIL.
-#[pyfunction]
-fn before_fork() {
-    crate::fork::before_fork();
-}
-
-/// `os.register_at_fork(after_in_parent=..., after_in_child=...)`.
-#[pyfunction]
-fn after_fork() {
-    crate::fork::after_fork();
-}
-
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_function(wrap_pyfunction!(before_fork, m)?)?;
-    m.add_function(wrap_pyfunction!(after_fork, m)?)?;
+    crate::fork::install();
     m.add_class::<CoreClient>()?;
     m.add_class::<bridge::AsyncBridge>()?;
     m.add_function(wrap_pyfunction!(resolve_session, m)?)?;
