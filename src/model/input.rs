@@ -31,8 +31,9 @@ pub trait Input: Sized {
     /// An `Int` (or `Bool`) input that fits in 64 bits.
     fn as_i64(&self) -> Option<i64>;
     fn as_bytes(&self) -> Option<Vec<u8>>;
-    /// Items of a `List` input.
-    fn list_items(&self) -> Vec<Self>;
+    /// Items of a `List` input; `Err` (with the reason) when iterating it
+    /// fails, e.g. a list subclass whose `__iter__` raises.
+    fn list_items(&self) -> Result<Vec<Self>, String>;
     /// Entries of a `Dict` input: `str(key)`, whether the key is a `str`, value.
     fn dict_items(&self) -> Vec<(String, bool, Self)>;
     /// `str(value)` in Python, for error messages.
@@ -82,8 +83,8 @@ impl Input for serde_json::Value {
         None
     }
 
-    fn list_items(&self) -> Vec<Self> {
-        self.as_array().cloned().unwrap_or_default()
+    fn list_items(&self) -> Result<Vec<Self>, String> {
+        Ok(self.as_array().cloned().unwrap_or_default())
     }
 
     fn dict_items(&self) -> Vec<(String, bool, Self)> {

@@ -129,7 +129,16 @@ fn validate_shape<I: Input>(
                 invalid_type(errors, name, input, shape.valid_types());
                 return None;
             }
-            let items = input.list_items();
+            let items = match input.list_items() {
+                Ok(items) => items,
+                Err(reason) => {
+                    errors.push(format!(
+                        "Invalid value for parameter {}, iterating it failed: {reason}",
+                        display_name(name)
+                    ));
+                    return None;
+                }
+            };
             check_min(errors, name, shape, items.len() as i64, "length");
             let mut out = Vec::with_capacity(items.len());
             for (i, item) in items.iter().enumerate() {
@@ -177,6 +186,17 @@ fn validate_shape<I: Input>(
                         errors.push(format!(
                             "Invalid value for parameter {}, value: {text:?}, \
                              header values must not contain CR or LF characters",
+                            display_name(&child_name)
+                        ));
+                    } else if text
+                        .chars()
+                        .any(|c| (c < ' ' && c != '\t') || c == '\u{7f}')
+                    {
+                        // HTTP forbids these in header values; botocore sends
+                        // them anyway, but they cannot be put on the wire here.
+                        errors.push(format!(
+                            "Invalid value for parameter {}, value: {text:?}, \
+                             header values must not contain control characters",
                             display_name(&child_name)
                         ));
                     }

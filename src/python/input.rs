@@ -58,11 +58,23 @@ impl Input for PyInput<'_> {
         self.0.cast::<PyByteArray>().ok().map(|b| b.to_vec())
     }
 
-    fn list_items(&self) -> Vec<Self> {
-        match self.0.try_iter() {
-            Ok(iter) => iter.filter_map(|item| item.ok()).map(PyInput).collect(),
-            Err(_) => Vec::new(),
+    fn list_items(&self) -> Result<Vec<Self>, String> {
+        // Iterated as botocore does (a subclass's __iter__ is honoured); an
+        // item that cannot be produced must never be silently skipped.
+        let py = self.0.py();
+        let describe = |e: PyErr| {
+            let name = e
+                .get_type(py)
+                .name()
+                .map(|n| n.to_string())
+                .unwrap_or_default();
+            format!("{name}: {}", e.value(py))
+        };
+        let mut items = Vec::new();
+        for item in self.0.try_iter().map_err(describe)? {
+            items.push(PyInput(item.map_err(describe)?));
         }
+        Ok(items)
     }
 
     fn dict_items(&self) -> Vec<(String, bool, Self)> {
