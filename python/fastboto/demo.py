@@ -30,6 +30,9 @@ def _start_moto():
         sys.exit(
             "The demo needs moto's server: pip install 'moto[server]' (or pass --endpoint-url)"
         )
+    import logging
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no per-request log lines
     port = _free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
@@ -76,10 +79,13 @@ def main(argv: list[str] | None = None) -> int:
         print("get_bucket_policy ->")
         print(json.dumps(json.loads(got["Policy"]), indent=2))
         if hasattr(s3, "put_bucket_acl"):
-            s3.put_bucket_acl(Bucket=args.bucket, ACL="public-read")
-            acl = s3.get_bucket_acl(Bucket=args.bucket)
-            print("get_bucket_acl ->")
-            for grant in acl["Grants"]:
+            put = s3.put_bucket_acl(Bucket=args.bucket, ACL="public-read")
+            status = put["ResponseMetadata"]["HTTPStatusCode"]
+            print(f"put_bucket_acl(ACL='public-read') -> HTTP {status}")
+            resource = fastboto.resource("s3", region_name="us-east-1", endpoint_url=endpoint_url)
+            acl = resource.BucketAcl(args.bucket)
+            print("BucketAcl.grants ->")
+            for grant in acl.grants:
                 grantee = grant["Grantee"]
                 who = grantee.get("URI") or grantee.get("DisplayName") or grantee.get("ID")
                 print(f"  {grant['Permission']:<13} {grantee['Type']:<22} {who}")
