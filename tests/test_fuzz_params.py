@@ -330,6 +330,7 @@ class Env:
         self.fastboto = fastboto_client(region_name="us-east-1", endpoint_url=self.server.url, config=config)
 
     def call(self, client, op: str, params: dict):
+        self.last_errors = list(self.server.errors)
         self.server.reset()
         err = None
         start = time.monotonic()
@@ -377,6 +378,7 @@ def check_contract(env: Env, op: str, params: dict):
     _note(f"operation {op}")
     _note(f"botocore: {_describe(b_err)}; sent {b_sent}")
     _note(f"fastboto: {_describe(f_err)}; sent {f_sent}; {f_time:.2f}s")
+    _note(f"server: {env.server.errors} (before: {env.last_errors}); connections {env.server.connections}")
     assert f_time < 5, f"fastboto took {f_time:.1f}s"
     if f_err is not None:
         name = type(f_err).__name__

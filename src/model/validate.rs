@@ -12,10 +12,53 @@ pub fn validate<I: Input>(shape: &'static Shape, input: &I) -> Result<Value, Vec
     let mut errors = Vec::new();
     let value = validate_shape(shape, input, "", &mut errors);
     match value {
-        Some(v) if errors.is_empty() => Ok(v),
+        Some(v) if errors.is_empty() => {
+            // Only once botocore's own checks pass, so its report stays
+            // identical whenever it has something to say.
+            let unsendable = unsendable_headers(shape, &v);
+            if unsendable.is_empty() {
+                Ok(v)
+            } else {
+                Err(unsendable)
+            }
+        }
         _ if errors.is_empty() => Err(vec!["Invalid type for parameter input".to_string()]),
         _ => Err(errors),
     }
+}
+
+/// Values that would become headers but cannot be sent: CR/LF (header
+/// injection) and other control characters HTTP forbids. botocore fails in
+/// its HTTP layer (or sends a split header); fastboto refuses up front.
+fn unsendable_headers(shape: &Shape, value: &Value) -> Vec<String> {
+    let mut problems = Vec::new();
+    let Value::Struct(fields) = value else {
+        return problems;
+    };
+    for (index, field) in fields {
+        let member = &shape.members()[*index];
+        // ChecksumAlgorithm is matched against the algorithm list later
+        // (FlexibleChecksumError, as botocore), so no value of it is sent raw.
+        if member.location != Location::Header || member.shape.name == "ChecksumAlgorithm" {
+            continue;
+        }
+        let Value::Str(text) = field else { continue };
+        let what = if text.contains(['\r', '\n']) {
+            "CR or LF characters"
+        } else if text
+            .chars()
+            .any(|c| (c < ' ' && c != '\t') || c == '\u{7f}')
+        {
+            "control characters"
+        } else {
+            continue;
+        };
+        problems.push(format!(
+            "Invalid value for parameter {}, value: {text:?}, header values must not contain {what}",
+            member.name
+        ));
+    }
+    problems
 }
 
 fn display_name(name: &str) -> &str {
@@ -181,26 +224,6 @@ fn validate_shape<I: Input>(
                 let member = &members[index];
                 let child_name = format!("{name}.{}", member.name);
                 let validated = validate_shape(member.shape, value, &child_name, errors);
-                if let (Location::Header, Some(Value::Str(text))) = (member.location, &validated) {
-                    if text.contains(['\r', '\n']) {
-                        errors.push(format!(
-                            "Invalid value for parameter {}, value: {text:?}, \
-                             header values must not contain CR or LF characters",
-                            display_name(&child_name)
-                        ));
-                    } else if text
-                        .chars()
-                        .any(|c| (c < ' ' && c != '\t') || c == '\u{7f}')
-                    {
-                        // HTTP forbids these in header values; botocore sends
-                        // them anyway, but they cannot be put on the wire here.
-                        errors.push(format!(
-                            "Invalid value for parameter {}, value: {text:?}, \
-                             header values must not contain control characters",
-                            display_name(&child_name)
-                        ));
-                    }
-                }
                 if let Some(v) = validated {
                     fields.push((index, v));
                 }
@@ -270,9 +293,20 @@ mod tests {
                 "Invalid type for parameter Flag, value: yes, type: <class 'str'>, valid types: <class 'bool'>".into(),
                 "Missing required parameter in Grants[0]: \"Type\"".into(),
                 "Invalid type for parameter Grants[0].ID, value: 5, type: <class 'int'>, valid types: <class 'str'>".into(),
-                "Invalid value for parameter Owner, value: \"a\\nb\", header values must not contain CR or LF characters".into(),
             ]
         );
+    }
+
+    #[test]
+    fn unsendable_header_values_are_reported_once_botocore_is_satisfied() {
+        let errs = validate(&TOP, &json!({"Bucket": "b", "Owner": "a\nb"})).unwrap_err();
+        assert_eq!(
+            errs,
+            vec!["Invalid value for parameter Owner, value: \"a\\nb\", header values must not contain CR or LF characters"]
+        );
+        let errs = validate(&TOP, &json!({"Bucket": "b", "Owner": "a\u{0}b"})).unwrap_err();
+        assert!(errs[0].ends_with("header values must not contain control characters"));
+        assert!(validate(&TOP, &json!({"Bucket": "b", "Owner": "a\tb"})).is_ok());
     }
 
     #[test]
