@@ -11,11 +11,15 @@
 //! forked child, whose inherited sockets and epoll instance are the parent's.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::future::Future;
-use std::rc::Rc;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, OnceLock, Weak};
+use std::task::{Context, Poll};
 use std::thread::ThreadId;
 use std::time::Duration;
+
+use tokio::time::Instant;
 
 use crate::error::{Error, Result};
 use crate::protocol::{HttpRequest, HttpResponse};
@@ -92,8 +96,37 @@ fn shared_runtime() -> Arc<tokio::runtime::Runtime> {
 }
 
 thread_local! {
-    static LOCAL_RUNTIME: RefCell<Option<(u32, Rc<tokio::runtime::Runtime>)>> =
+    static LOCAL_RUNTIME: RefCell<Option<(u32, Arc<tokio::runtime::Runtime>)>> =
         const { RefCell::new(None) };
+}
+
+/// Every thread's current-thread runtime, so that `close()` called on one
+/// thread can drive another (idle) thread's runtime long enough for its
+/// connection tasks to see their pools dropped and close their sockets, as
+/// botocore's `close()` closes every pooled connection. Weak: a thread's
+/// runtime still goes away with the thread.
+type RuntimeRegistry = HashMap<ThreadId, (u32, Weak<tokio::runtime::Runtime>)>;
+static THREAD_RUNTIMES: Mutex<Option<RuntimeRegistry>> = Mutex::new(None);
+
+fn register_thread_runtime(pid: u32, runtime: &Arc<tokio::runtime::Runtime>) {
+    crate::fork::critical(|| {
+        let mut registry = THREAD_RUNTIMES.lock().unwrap_or_else(|e| e.into_inner());
+        let registry = registry.get_or_insert_with(HashMap::new);
+        registry.retain(|_, (owner, rt)| *owner == pid && rt.strong_count() > 0);
+        registry.insert(std::thread::current().id(), (pid, Arc::downgrade(runtime)));
+    });
+}
+
+fn thread_runtime(thread: ThreadId) -> Option<Arc<tokio::runtime::Runtime>> {
+    let pid = std::process::id();
+    crate::fork::critical(|| {
+        let registry = THREAD_RUNTIMES.lock().unwrap_or_else(|e| e.into_inner());
+        let (owner, runtime) = registry.as_ref()?.get(&thread)?;
+        if *owner != pid {
+            return None;
+        }
+        runtime.upgrade()
+    })
 }
 
 /// Runs `future` to completion on the calling thread's own current-thread
@@ -105,7 +138,7 @@ pub fn block_on_local<F: Future>(future: F) -> F::Output {
         match slot.as_ref() {
             Some((owner, rt)) if *owner == pid => rt.clone(),
             _ => {
-                let rt = Rc::new(
+                let rt = Arc::new(
                     tokio::runtime::Builder::new_current_thread()
                         .enable_all()
                         .build()
@@ -114,11 +147,22 @@ pub fn block_on_local<F: Future>(future: F) -> F::Output {
                 if let Some(stale) = slot.replace((pid, rt.clone())) {
                     std::mem::forget(stale);
                 }
+                register_thread_runtime(pid, &rt);
                 rt
             }
         }
     });
     runtime.block_on(future)
+}
+
+/// Lets the connection tasks of a current-thread runtime run: the I/O
+/// driver is polled (a zero-timeout poll; `yield_now` defers the wake-up
+/// until then), woken tasks run, then the caller resumes. Two rounds: one
+/// for the driver to report readiness, one for the woken tasks to act on it.
+async fn let_connection_tasks_run() {
+    for _ in 0..2 {
+        tokio::task::yield_now().await;
+    }
 }
 
 /// Which runtime a request is driven by, hence which pool it may use.
@@ -254,7 +298,9 @@ impl Transport {
         let mut builder = reqwest::Client::builder()
             .tls_backend_preconfigured(tls_config(o)?)
             .connect_timeout(o.connect_timeout)
-            .read_timeout(o.read_timeout)
+            // The read timeout is ours (`with_read_timeout`): reqwest's would
+            // also run while connecting.
+            .connector_layer(TrackConnectsLayer)
             .pool_max_idle_per_host(o.max_pool_connections)
             .redirect(reqwest::redirect::Policy::none())
             .http1_only()
@@ -305,11 +351,13 @@ impl Transport {
         Ok(client)
     }
 
-    /// Drops pooled connections (`client.close()`). Connections opened by
-    /// the calling thread's own runtime are closed before this returns (their
-    /// tasks only run while that runtime is driven); those of other threads
-    /// close when those threads next make a call, those of the shared
-    /// runtime at once.
+    /// Drops pooled connections (`client.close()`) and lets each runtime
+    /// that owned some run its connection tasks, which then close their
+    /// sockets. The shared runtime's workers do that at once; a calling
+    /// thread's runtime only runs while it is driven, so it is driven here:
+    /// the caller's own, and an idle thread's (a thread-pool worker between
+    /// calls) by borrowing it. A thread in the middle of a call drives its
+    /// runtime itself.
     pub fn close(&self) {
         let pid = std::process::id();
         let dropped = crate::fork::critical(|| {
@@ -324,19 +372,37 @@ impl Transport {
             }
             dropped
         });
-        let had_local = dropped.iter().any(|p| p.lane == Lane::current_thread());
+        let threads: Vec<ThreadId> = dropped
+            .iter()
+            .filter_map(|p| match p.lane {
+                Lane::Thread(id) => Some(id),
+                Lane::Shared => None,
+            })
+            .collect();
         drop(dropped);
-        if had_local {
-            block_on_local(async {
-                for _ in 0..8 {
-                    tokio::task::yield_now().await;
-                }
-            });
+        let me = std::thread::current().id();
+        for thread in threads {
+            if thread == me {
+                block_on_local(let_connection_tasks_run());
+            } else if let Some(runtime) = thread_runtime(thread) {
+                // When the owner is driving it right now, block_on does not
+                // wait for it: the yields complete at once and the owner
+                // closes the connections itself.
+                runtime.block_on(let_connection_tasks_run());
+            }
         }
     }
 
     pub async fn send(&self, request: &HttpRequest, lane: Lane) -> Result<HttpResponse> {
         let client = self.client(lane)?;
+        if let Lane::Thread(_) = lane {
+            // Between calls nothing drives this thread's runtime, so a
+            // keep-alive connection the server closed while idle still looks
+            // open to the pool. botocore (urllib3) checks a pooled socket
+            // before reusing it; this is the same check: the connection
+            // tasks see the EOF and leave the pool before the checkout.
+            let_connection_tasks_run().await;
+        }
         let endpoint_url = request.url.clone();
         let method = reqwest::Method::from_bytes(request.method.as_bytes())
             .map_err(|e| Error::Internal(e.to_string()))?;
@@ -351,11 +417,14 @@ impl Transport {
         if !(request.body.is_empty() && matches!(request.method, "GET" | "HEAD" | "OPTIONS")) {
             builder = builder.header("Content-Length", request.body.len());
         }
-        let response = builder
-            .body(request.body.clone())
-            .send()
-            .await
-            .map_err(|e| classify(e, &endpoint_url))?;
+        let read_timeout = self.options.read_timeout;
+        let mut response =
+            with_read_timeout(builder.body(request.body.clone()).send(), read_timeout)
+                .await
+                .map_err(|e| match e {
+                    Waited::Failed(e) => classify(e, &endpoint_url),
+                    Waited::TimedOut => read_timeout_error(&endpoint_url),
+                })?;
         let status = response.status().as_u16();
         let mut headers: Vec<(String, String)> = Vec::with_capacity(response.headers().len());
         for (name, value) in response.headers() {
@@ -368,16 +437,135 @@ impl Transport {
                 None => headers.push((name.as_str().to_string(), value)),
             }
         }
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| classify(e, &endpoint_url))?
-            .to_vec();
+        // As a socket timeout: each read may wait read_timeout.
+        let mut body = Vec::new();
+        loop {
+            match tokio::time::timeout(read_timeout, response.chunk()).await {
+                Ok(Ok(Some(chunk))) => body.extend_from_slice(&chunk),
+                Ok(Ok(None)) => break,
+                Ok(Err(e)) => return Err(classify(e, &endpoint_url)),
+                Err(_) => return Err(read_timeout_error(&endpoint_url)),
+            }
+        }
         Ok(HttpResponse {
             status,
             headers,
             body,
         })
+    }
+}
+
+// botocore's timeouts are socket timeouts: `connect_timeout` while the TCP
+// (and TLS) connection is made, then `read_timeout` for each wait on the
+// socket. reqwest's own read timeout starts with the request, connecting
+// included, so a read_timeout shorter than connect_timeout would end an
+// unanswered SYN as a ReadTimeoutError. The connector layer below tells the
+// request's future when its connection is up; the read timer starts then.
+
+#[derive(Debug, Clone, Copy)]
+enum ConnectPhase {
+    /// No new connection: a pooled one is used, or none was needed yet.
+    NotConnecting,
+    Connecting,
+    /// A new connection was made at this instant.
+    Connected(Instant),
+}
+
+tokio::task_local! {
+    static CONNECT_WATCH: Arc<tokio::sync::watch::Sender<ConnectPhase>>;
+}
+
+#[derive(Clone)]
+struct TrackConnectsLayer;
+
+impl<S> tower_layer::Layer<S> for TrackConnectsLayer {
+    type Service = TrackConnects<S>;
+    fn layer(&self, inner: S) -> TrackConnects<S> {
+        TrackConnects(inner)
+    }
+}
+
+#[derive(Clone)]
+struct TrackConnects<S>(S);
+
+impl<S, R> tower_service::Service<R> for TrackConnects<S>
+where
+    S: tower_service::Service<R>,
+    S::Future: Send + 'static,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = Pin<Box<dyn Future<Output = std::result::Result<S::Response, S::Error>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<std::result::Result<(), S::Error>> {
+        self.0.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: R) -> Self::Future {
+        // The pool starts a connection from within the request's future, so
+        // the request's watch is in scope here (and absent for a connection
+        // nobody waits for).
+        let watch = CONNECT_WATCH.try_with(Arc::clone).ok();
+        if let Some(watch) = &watch {
+            watch.send_replace(ConnectPhase::Connecting);
+        }
+        let connecting = self.0.call(request);
+        Box::pin(async move {
+            let outcome = connecting.await;
+            if let Some(watch) = watch {
+                watch.send_replace(match outcome {
+                    Ok(_) => ConnectPhase::Connected(Instant::now()),
+                    Err(_) => ConnectPhase::NotConnecting,
+                });
+            }
+            outcome
+        })
+    }
+}
+
+enum Waited<E> {
+    Failed(E),
+    TimedOut,
+}
+
+/// Awaits the response head: read_timeout from the start, or from the
+/// moment a new connection is up; no read timer while connecting (the
+/// connect timeout covers that).
+async fn with_read_timeout<T, E>(
+    response: impl Future<Output = std::result::Result<T, E>>,
+    read_timeout: Duration,
+) -> std::result::Result<T, Waited<E>> {
+    let start = Instant::now();
+    let watch = Arc::new(tokio::sync::watch::Sender::new(ConnectPhase::NotConnecting));
+    let mut phases = watch.subscribe();
+    let response = CONNECT_WATCH.scope(watch, response);
+    tokio::pin!(response);
+    loop {
+        let deadline = match *phases.borrow_and_update() {
+            ConnectPhase::NotConnecting => Some(start + read_timeout),
+            ConnectPhase::Connecting => None,
+            ConnectPhase::Connected(at) => Some(at + read_timeout),
+        };
+        tokio::select! {
+            biased;
+            outcome = &mut response => return outcome.map_err(Waited::Failed),
+            _ = phases.changed() => continue,
+            _ = sleep_until_or_forever(deadline) => return Err(Waited::TimedOut),
+        }
+    }
+}
+
+async fn sleep_until_or_forever(deadline: Option<Instant>) {
+    match deadline {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
+}
+
+fn read_timeout_error(endpoint_url: &str) -> Error {
+    Error::ReadTimeout {
+        endpoint_url: endpoint_url.to_string(),
+        error: "Read timed out.".into(),
     }
 }
 

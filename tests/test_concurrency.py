@@ -332,3 +332,34 @@ def test_threads_that_exit_leave_no_open_connections(server):
     settled = server.wait_until(lambda: server.open_connections <= 1, timeout=3)
     client.close()
     assert settled, f"{server.open_connections} connections still open after 30 finished threads"
+
+
+@pytest.mark.parametrize("impl", ["botocore", "fastboto"])
+def test_close_from_another_thread_releases_a_live_workers_connections(server, impl):
+    """A worker thread (alive and idle, as in a thread pool) made the calls;
+    the main thread closes the client: the worker's connection is released
+    too, as botocore's close() does."""
+    make = botocore_client if impl == "botocore" else fastboto_client
+    client = make(region_name="us-east-1", endpoint_url=server.url)
+    called = threading.Event()
+    release = threading.Event()
+
+    def worker():
+        try:
+            for _ in range(3):
+                client.delete_bucket_policy(Bucket="b")
+        finally:
+            called.set()
+        release.wait(timeout=10)  # stay alive (idle) while the main thread closes
+
+    t = threading.Thread(target=worker, daemon=True)
+    t.start()
+    try:
+        assert called.wait(timeout=10)
+        assert server.open_connections == 1, "harness"
+        client.close()
+        closed = server.wait_until(lambda: server.open_connections == 0, timeout=2)
+    finally:
+        release.set()
+        t.join(timeout=10)
+    assert closed, f"{impl}: the worker's connection is still open 2 s after close() (the worker is alive and idle)"

@@ -401,6 +401,30 @@ def test_connect_timeout_like_botocore(connect_timeout, read_timeout):
     assert ours.elapsed >= connect_timeout - 0.2, f"fastboto gave up connecting after {ours.elapsed:.2f}s"
 
 
+@pytest.mark.parametrize("retries", [{"max_attempts": 0}, {"mode": "legacy"}, {"mode": "standard"}],
+                         ids=["no-retries", "legacy", "standard"])
+def test_keep_alive_connection_closed_by_server_while_idle(retries):
+    """S3 (and every load balancer) hangs up on idle keep-alive connections.
+    The next call must not be lost on the dead pooled connection, nor spend a
+    retry on it: botocore checks the pooled socket before reusing it, sends
+    once on a fresh connection and reports RetryAttempts 0."""
+    runs = {}
+    for name, make in (("botocore", botocore_client), ("fastboto", fastboto_client)):
+        with FaultServer(default=no_content_204(), read_timeout=0.3) as srv:  # idle connections closed after 0.3 s
+            client = make(region_name="us-east-1", endpoint_url=srv.url, config={"retries": dict(retries)})
+            try:
+                client.delete_bucket_policy(Bucket="bkt")
+                assert srv.wait_until(lambda: srv.open_connections == 0, timeout=3), "harness: server kept the connection"
+                runs[name] = play(srv, client, "delete_bucket_policy", {"Bucket": "bkt"})
+            finally:
+                client.close()
+    ours, theirs = runs["fastboto"], runs["botocore"]
+    assert theirs.error is None and metadata(theirs)["RetryAttempts"] == 0, f"harness: {theirs.describe()}"
+    assert ours.error is None, f"fastboto lost the call on a connection the server had closed: {ours.describe()}"
+    assert metadata(ours)["RetryAttempts"] == 0, (
+        f"fastboto spent a retry on the dead pooled connection: RetryAttempts {metadata(ours)['RetryAttempts']}")
+
+
 def test_read_timeout_message_and_class(fault_server):
     ours, theirs = run_pair(fault_server, config={"retries": {"max_attempts": 0}, "read_timeout": 0.5},
                             default=hang(2), operation="put_bucket_policy")

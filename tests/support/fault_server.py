@@ -174,6 +174,10 @@ class _Closed(Exception):
     pass
 
 
+class _IdleTimeout(Exception):
+    pass
+
+
 class FaultServer:
     """Usage::
 
@@ -205,6 +209,7 @@ class FaultServer:
         self.peer_closes = 0  # connections the client closed (EOF between requests)
         self.open_connections = 0  # connections currently open
         self.errors: List[str] = []  # malformed requests
+        self.accept_errors: List[str] = []  # accept() failures (the server keeps accepting)
         self.port = 0
 
     # lifecycle
@@ -319,8 +324,13 @@ class FaultServer:
                 conn, _ = self._sock.accept()
             except socket.timeout:
                 continue
-            except OSError:
-                return
+            except OSError as e:
+                if self._stopping.is_set():
+                    return
+                # e.g. ECONNABORTED: a client gave up before we accepted; keep serving
+                self.accept_errors.append(repr(e))
+                time.sleep(0.01)
+                continue
             with self._lock:
                 live = [t for t in self._threads if t.is_alive()]
                 self._threads = live
@@ -350,6 +360,8 @@ class FaultServer:
                 except (_Closed, ConnectionResetError):
                     with self._lock:
                         self.peer_closes += 1
+                    return
+                except _IdleTimeout:
                     return
                 except ValueError as e:
                     with self._lock:
@@ -420,7 +432,12 @@ class FaultServer:
         while b"\r\n\r\n" not in buf:
             if len(buf) > self.MAX_HEAD:
                 raise ValueError("request head too large")
-            data = conn.recv(65536)
+            try:
+                data = conn.recv(65536)
+            except socket.timeout:
+                if buf.strip():
+                    raise ValueError(f"timed out inside a request head: {bytes(buf[:300])!r}")
+                raise _IdleTimeout()  # an idle keep-alive connection: we hang up
             if not data:
                 if buf.strip():
                     raise ValueError("connection closed inside the request head")
@@ -453,7 +470,10 @@ class FaultServer:
         if lower.get("expect", "").lower() == "100-continue":
             conn.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
         while len(buf) < n:
-            data = conn.recv(65536)
+            try:
+                data = conn.recv(65536)
+            except socket.timeout:
+                raise ValueError(f"timed out waiting for the body: got {len(buf)} of {n} bytes after {head[:300]!r}")
             if not data:
                 raise ValueError("connection closed inside the body")
             buf += data
