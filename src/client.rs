@@ -8,7 +8,8 @@ use crate::checksum::{self, Algorithm};
 use crate::credentials::Credentials;
 use crate::endpoint::{self, ClientEndpointConfig, ClientEndpointExtras};
 use crate::error::{Error, Result};
-use crate::model::{validate::validate, Input, InputKind, Operation, Value};
+use crate::model::validate::{validate, Stage};
+use crate::model::{Input, InputKind, Operation, Value};
 use crate::protocol::{parse, serialize, HttpRequest};
 use crate::response::Document;
 use crate::retry;
@@ -148,7 +149,7 @@ fn python_search(pattern: &regex_lite::Regex, text: &str) -> bool {
     pattern.is_match(text) || text.strip_suffix('\n').is_some_and(|t| pattern.is_match(t))
 }
 
-fn check_bucket_name(bucket: &str) -> Result<()> {
+fn is_valid_bucket_name(bucket: &str) -> bool {
     use std::sync::OnceLock;
     static PATTERNS: OnceLock<(regex_lite::Regex, regex_lite::Regex)> = OnceLock::new();
     let (valid_bucket, valid_arn) = PATTERNS.get_or_init(|| {
@@ -157,13 +158,14 @@ fn check_bucket_name(bucket: &str) -> Result<()> {
             regex_lite::Regex::new(VALID_S3_ARN).expect("static regex"),
         )
     });
-    if python_search(valid_bucket, bucket) || python_search(valid_arn, bucket) {
-        return Ok(());
-    }
-    Err(Error::ParamValidation(format!(
-        "Invalid bucket name \"{bucket}\": Bucket name must match the regex \"{VALID_BUCKET}\" \
+    python_search(valid_bucket, bucket) || python_search(valid_arn, bucket)
+}
+
+fn invalid_bucket_name(shown: &str) -> Error {
+    Error::ParamValidation(format!(
+        "Invalid bucket name \"{shown}\": Bucket name must match the regex \"{VALID_BUCKET}\" \
          or be an ARN matching the regex \"{VALID_S3_ARN}\""
-    )))
+    ))
 }
 
 /// botocore's `_urljoin` for a request URI whose path is empty after the
@@ -244,7 +246,12 @@ impl Client {
                 if is_str && key == "Bucket" {
                     match value.as_text() {
                         Some(text) if value.kind() == InputKind::Str => {
-                            crate::fork::critical(|| check_bucket_name(&text))?;
+                            if !crate::fork::critical(|| is_valid_bucket_name(&text)) {
+                                // botocore's f-string quotes str(Bucket); that
+                                // may run a subclass's __str__, so not under
+                                // the fork guard.
+                                return Err(invalid_bucket_name(&value.display()));
+                            }
                             bucket = Some(text.into_owned());
                         }
                         _ => bucket_is_str = false,
@@ -254,18 +261,26 @@ impl Client {
         }
         // A non-string Bucket is a TypeError deep in botocore; we report it
         // with the rest of the validation problems instead.
+        let validate =
+            || validate(op.input, params).map_err(|e| Error::ParamValidation(e.join("\n")));
         let validated = if bucket_is_str {
             None
         } else {
-            Some(validate(op.input, params).map_err(|e| Error::ParamValidation(e.join("\n")))?)
+            Some(validate()?)
         };
         // Not under the fork guard while Python objects are read above: user
         // code (a __str__) may run there and hand the GIL to a forking thread.
         let resolved = crate::fork::critical(|| self.resolve_endpoint(op, bucket.as_deref()))?;
-        let input = match validated {
+        let validated = match validated {
             Some(v) => v,
-            None => validate(op.input, params).map_err(|e| Error::ParamValidation(e.join("\n")))?,
+            None => validate()?,
         };
+        // What botocore's serializer could not encode fails before anything
+        // else below; the rest only once the checksum is settled.
+        if let Some(report) = validated.unsendable_at(Stage::Serializing) {
+            return Err(Error::ParamValidation(report));
+        }
+        let input = &validated.value;
         if let Some(name) = bucket
             .as_deref()
             .filter(|b| is_dot_segment_in(&resolved.url, b))
@@ -278,12 +293,15 @@ impl Client {
                  path-style (URL normalization would remove it)"
             )));
         }
-        let serialized = serialize::serialize(op, &input);
+        let serialized = serialize::serialize(op, input);
         let mut headers = serialized.headers;
         for (name, values) in &resolved.headers {
             headers.push((name.clone(), values.join(",")));
         }
-        self.add_checksum_headers(op, &input, &serialized.body, &mut headers)?;
+        self.add_checksum_headers(op, input, &serialized.body, &mut headers)?;
+        if let Some(report) = validated.unsendable_at(Stage::Sending) {
+            return Err(Error::ParamValidation(report));
+        }
         if self.options.signature_version == SignatureVersion::V4 {
             check_auth_scheme_supported(&resolved)?;
         }
@@ -632,19 +650,19 @@ mod tests {
 
     #[test]
     fn bucket_names_follow_botocore_regexes() {
-        assert!(check_bucket_name("a").is_ok());
-        assert!(check_bucket_name(&"a".repeat(255)).is_ok());
-        assert!(check_bucket_name(&"a".repeat(256)).is_err());
-        assert!(check_bucket_name("a_b.C-d").is_ok());
+        assert!(is_valid_bucket_name("a"));
+        assert!(is_valid_bucket_name(&"a".repeat(255)));
+        assert!(!is_valid_bucket_name(&"a".repeat(256)));
+        assert!(is_valid_bucket_name("a_b.C-d"));
         assert!(
-            check_bucket_name("abc\n").is_ok(),
+            is_valid_bucket_name("abc\n"),
             "Python's $ matches before a final newline"
         );
-        assert!(check_bucket_name("a/b").is_err());
-        assert!(check_bucket_name("").is_err());
-        assert!(
-            check_bucket_name("arn:aws:s3:us-west-2:123456789012:accesspoint:myendpoint").is_ok()
-        );
+        assert!(!is_valid_bucket_name("a/b"));
+        assert!(!is_valid_bucket_name(""));
+        assert!(is_valid_bucket_name(
+            "arn:aws:s3:us-west-2:123456789012:accesspoint:myendpoint"
+        ));
     }
 
     #[test]

@@ -25,8 +25,12 @@ pub enum InputKind {
 
 pub trait Input: Sized {
     fn kind(&self) -> InputKind;
-    /// The text of a `Str` input.
+    /// The text of a `Str` input, lone surrogates escaped (`model::text`).
     fn as_text(&self) -> Option<Cow<'_, str>>;
+    /// Whether a `Str` input holds lone surrogates (no UTF-8 form).
+    fn has_lone_surrogates(&self) -> bool {
+        false
+    }
     fn as_bool(&self) -> Option<bool>;
     /// An `Int` (or `Bool`) input that fits in 64 bits.
     fn as_i64(&self) -> Option<i64>;
@@ -36,7 +40,7 @@ pub trait Input: Sized {
     fn list_items(&self) -> Result<Vec<Self>, String>;
     /// Entries of a `Dict` input: `str(key)`, whether the key is a `str`, value.
     fn dict_items(&self) -> Vec<(String, bool, Self)>;
-    /// `str(value)` in Python, for error messages.
+    /// `str(value)` in Python, for error messages (lone surrogates escaped).
     fn display(&self) -> String;
     /// `str(type(value))` in Python, e.g. `<class 'int'>`.
     fn type_repr(&self) -> String;

@@ -5,6 +5,7 @@
 
 pub mod input;
 pub mod shape;
+pub mod text;
 pub mod validate;
 pub mod value;
 

@@ -4,33 +4,82 @@
 
 use super::input::{Input, InputKind};
 use super::shape::{Location, Shape, ShapeKind};
+use super::text::has_escaped_surrogate;
 use super::value::Value;
 
-/// Validates `input` against `shape`, returning the owned value or the
-/// report lines (without the "Parameter validation failed:" heading).
-pub fn validate<I: Input>(shape: &'static Shape, input: &I) -> Result<Value, Vec<String>> {
-    let mut errors = Vec::new();
-    let value = validate_shape(shape, input, "", &mut errors);
+/// A value botocore's validator accepts but that cannot be sent. botocore
+/// meets it later, after other checks that may speak first, so the caller
+/// reports it (as a ParamValidationError) at the step where botocore would
+/// have failed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unsendable {
+    pub stage: Stage,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// botocore's serializer fails on it (a string payload it must encode),
+    /// before the checksum step.
+    Serializing,
+    /// botocore gets past its checksum step and fails signing or sending a
+    /// header, or writes an XML body S3 refuses (ElementTree turns a lone
+    /// surrogate into `&#55296;`, which no XML parser accepts).
+    Sending,
+}
+
+#[derive(Debug)]
+pub struct Validated {
+    pub value: Value,
+    pub unsendable: Vec<Unsendable>,
+}
+
+impl Validated {
+    /// The unsendable values botocore would meet at `stage`, as a report.
+    pub fn unsendable_at(&self, stage: Stage) -> Option<String> {
+        let lines: Vec<&str> = self
+            .unsendable
+            .iter()
+            .filter(|u| u.stage == stage)
+            .map(|u| u.message.as_str())
+            .collect();
+        (!lines.is_empty()).then(|| lines.join("\n"))
+    }
+}
+
+struct Report {
+    errors: Vec<String>,
+    unsendable: Vec<Unsendable>,
+    /// Where botocore would fail on an unsendable part of the top-level
+    /// member being validated.
+    stage: Stage,
+}
+
+/// Validates `input` against `shape`, returning the owned value (with what
+/// cannot be sent of it) or the report lines (without the "Parameter
+/// validation failed:" heading).
+pub fn validate<I: Input>(shape: &'static Shape, input: &I) -> Result<Validated, Vec<String>> {
+    let mut report = Report {
+        errors: Vec::new(),
+        unsendable: Vec::new(),
+        stage: Stage::Serializing,
+    };
+    let value = validate_shape(shape, input, "", &mut report);
     match value {
-        Some(v) if errors.is_empty() => {
-            // Only once botocore's own checks pass, so its report stays
-            // identical whenever it has something to say.
-            let unsendable = unsendable_headers(shape, &v);
-            if unsendable.is_empty() {
-                Ok(v)
-            } else {
-                Err(unsendable)
-            }
+        Some(value) if report.errors.is_empty() => {
+            let mut unsendable = report.unsendable;
+            unsendable.extend(unsendable_headers(shape, &value));
+            Ok(Validated { value, unsendable })
         }
-        _ if errors.is_empty() => Err(vec!["Invalid type for parameter input".to_string()]),
-        _ => Err(errors),
+        _ if report.errors.is_empty() => Err(vec!["Invalid type for parameter input".to_string()]),
+        _ => Err(report.errors),
     }
 }
 
 /// Values that would become headers but cannot be sent: CR/LF (header
 /// injection) and other control characters HTTP forbids. botocore fails in
 /// its HTTP layer (or sends a split header); fastboto refuses up front.
-fn unsendable_headers(shape: &Shape, value: &Value) -> Vec<String> {
+fn unsendable_headers(shape: &Shape, value: &Value) -> Vec<Unsendable> {
     let mut problems = Vec::new();
     let Value::Struct(fields) = value else {
         return problems;
@@ -53,12 +102,31 @@ fn unsendable_headers(shape: &Shape, value: &Value) -> Vec<String> {
         } else {
             continue;
         };
-        problems.push(format!(
-            "Invalid value for parameter {}, value: {text:?}, header values must not contain {what}",
-            member.name
-        ));
+        problems.push(Unsendable {
+            stage: Stage::Sending,
+            message: format!(
+                "Invalid value for parameter {}, value: {text:?}, header values must not contain {what}",
+                member.name
+            ),
+        });
     }
     problems
+}
+
+/// A str with lone surrogates has no UTF-8 form: botocore fails deep
+/// inside encoding it; we say so in plain words.
+fn note_lone_surrogates<I: Input>(report: &mut Report, name: &str, input: &I, text: &str) {
+    if has_escaped_surrogate(text) && input.has_lone_surrogates() {
+        report.unsendable.push(Unsendable {
+            stage: report.stage,
+            message: format!(
+                "Invalid value for parameter {}, value: {}, strings must be encodable as UTF-8 \
+                 (lone surrogates are not)",
+                display_name(name),
+                input.display()
+            ),
+        });
+    }
 }
 
 fn display_name(name: &str) -> &str {
@@ -69,8 +137,8 @@ fn display_name(name: &str) -> &str {
     }
 }
 
-fn invalid_type<I: Input>(errors: &mut Vec<String>, name: &str, input: &I, valid: &str) {
-    errors.push(format!(
+fn invalid_type<I: Input>(report: &mut Report, name: &str, input: &I, valid: &str) {
+    report.errors.push(format!(
         "Invalid type for parameter {}, value: {}, type: {}, valid types: {}",
         display_name(name),
         input.display(),
@@ -79,10 +147,10 @@ fn invalid_type<I: Input>(errors: &mut Vec<String>, name: &str, input: &I, valid
     ));
 }
 
-fn check_min(errors: &mut Vec<String>, name: &str, shape: &Shape, actual: i64, what: &str) {
+fn check_min(report: &mut Report, name: &str, shape: &Shape, actual: i64, what: &str) {
     if let Some(min) = shape.min {
         if actual < min {
-            errors.push(format!(
+            report.errors.push(format!(
                 "Invalid {what} for parameter {}, value: {actual}, valid min {what}: {min}",
                 display_name(name)
             ));
@@ -94,49 +162,43 @@ fn validate_shape<I: Input>(
     shape: &'static Shape,
     input: &I,
     name: &str,
-    errors: &mut Vec<String>,
+    report: &mut Report,
 ) -> Option<Value> {
     let kind = input.kind();
     match &shape.kind {
         ShapeKind::String => {
             if kind != InputKind::Str {
-                invalid_type(errors, name, input, shape.valid_types());
+                invalid_type(report, name, input, shape.valid_types());
                 return None;
             }
             let Some(text) = input.as_text() else {
-                // A Python str with lone surrogates has no UTF-8 form:
-                // botocore fails deep inside encoding; we say so up front.
-                errors.push(format!(
-                    "Invalid value for parameter {}, value: {}, strings must be encodable \
-                     as UTF-8 (lone surrogates are not)",
-                    display_name(name),
-                    input.display()
-                ));
+                invalid_type(report, name, input, shape.valid_types());
                 return None;
             };
+            note_lone_surrogates(report, name, input, &text);
             let text = text.into_owned();
-            check_min(errors, name, shape, text.chars().count() as i64, "length");
+            check_min(report, name, shape, text.chars().count() as i64, "length");
             Some(Value::Str(text))
         }
         ShapeKind::Boolean => match input.as_bool() {
             Some(b) if kind == InputKind::Bool => Some(Value::Bool(b)),
             _ => {
-                invalid_type(errors, name, input, shape.valid_types());
+                invalid_type(report, name, input, shape.valid_types());
                 None
             }
         },
         ShapeKind::Integer | ShapeKind::Long => {
             if !matches!(kind, InputKind::Int | InputKind::Bool) {
-                invalid_type(errors, name, input, shape.valid_types());
+                invalid_type(report, name, input, shape.valid_types());
                 return None;
             }
             match input.as_i64() {
                 Some(n) => {
-                    check_min(errors, name, shape, n, "value");
+                    check_min(report, name, shape, n, "value");
                     Some(Value::Int(n))
                 }
                 None => {
-                    errors.push(format!(
+                    report.errors.push(format!(
                         "Invalid value for parameter {}, value: {}, integer out of range",
                         display_name(name),
                         input.display()
@@ -147,45 +209,38 @@ fn validate_shape<I: Input>(
         }
         ShapeKind::Blob => match kind {
             InputKind::Bytes => input.as_bytes().map(Value::Blob),
-            InputKind::Str => match input.as_text() {
-                Some(t) => Some(Value::Blob(t.as_bytes().to_vec())),
-                None => {
-                    errors.push(format!(
-                        "Invalid value for parameter {}, value: {}, strings must be encodable \
-                         as UTF-8 (lone surrogates are not)",
-                        display_name(name),
-                        input.display()
-                    ));
-                    None
-                }
-            },
+            InputKind::Str => {
+                let text = input.as_text()?;
+                note_lone_surrogates(report, name, input, &text);
+                Some(Value::Blob(text.as_bytes().to_vec()))
+            }
             _ => {
                 // botocore accepts file-like objects; none of our operations
                 // stream, so we read them in the binding layer. Here they are
                 // reported like any other wrong type.
-                invalid_type(errors, name, input, shape.valid_types());
+                invalid_type(report, name, input, shape.valid_types());
                 None
             }
         },
         ShapeKind::List { member, .. } => {
             if kind != InputKind::List {
-                invalid_type(errors, name, input, shape.valid_types());
+                invalid_type(report, name, input, shape.valid_types());
                 return None;
             }
             let items = match input.list_items() {
                 Ok(items) => items,
                 Err(reason) => {
-                    errors.push(format!(
+                    report.errors.push(format!(
                         "Invalid value for parameter {}, iterating it failed: {reason}",
                         display_name(name)
                     ));
                     return None;
                 }
             };
-            check_min(errors, name, shape, items.len() as i64, "length");
+            check_min(report, name, shape, items.len() as i64, "length");
             let mut out = Vec::with_capacity(items.len());
             for (i, item) in items.iter().enumerate() {
-                if let Some(v) = validate_shape(member, item, &format!("{name}[{i}]"), errors) {
+                if let Some(v) = validate_shape(member, item, &format!("{name}[{i}]"), report) {
                     out.push(v);
                 }
             }
@@ -193,13 +248,13 @@ fn validate_shape<I: Input>(
         }
         ShapeKind::Structure { members, required } => {
             if kind != InputKind::Dict {
-                invalid_type(errors, name, input, shape.valid_types());
+                invalid_type(report, name, input, shape.valid_types());
                 return None;
             }
             let entries = input.dict_items();
             for req in required.iter() {
                 if !entries.iter().any(|(k, is_str, _)| *is_str && k == req) {
-                    errors.push(format!(
+                    report.errors.push(format!(
                         "Missing required parameter in {}: \"{req}\"",
                         display_name(name)
                     ));
@@ -211,7 +266,7 @@ fn validate_shape<I: Input>(
                     Some(index) => known.push((index, value)),
                     None => {
                         let valid: Vec<&str> = members.iter().map(|m| m.name).collect();
-                        errors.push(format!(
+                        report.errors.push(format!(
                             "Unknown parameter in {}: \"{key}\", must be one of: {}",
                             display_name(name),
                             valid.join(", ")
@@ -223,7 +278,15 @@ fn validate_shape<I: Input>(
             for (index, value) in known {
                 let member = &members[index];
                 let child_name = format!("{name}.{}", member.name);
-                let validated = validate_shape(member.shape, value, &child_name, errors);
+                if name.is_empty() {
+                    report.stage = match (member.location, &member.shape.kind) {
+                        (Location::Header, _) | (Location::Body, ShapeKind::Structure { .. }) => {
+                            Stage::Sending
+                        }
+                        _ => Stage::Serializing,
+                    };
+                }
+                let validated = validate_shape(member.shape, value, &child_name, report);
                 if let Some(v) = validated {
                     fields.push((index, v));
                 }
@@ -272,7 +335,8 @@ mod tests {
             &TOP,
             &json!({"Bucket": "b", "Flag": true, "Grants": [{"Type": "x"}]}),
         )
-        .unwrap();
+        .unwrap()
+        .value;
         assert_eq!(v.member(&TOP, "Bucket"), Some(&Value::Str("b".into())));
         assert_eq!(v.member(&TOP, "Owner"), None);
     }
@@ -299,14 +363,30 @@ mod tests {
 
     #[test]
     fn unsendable_header_values_are_reported_once_botocore_is_satisfied() {
-        let errs = validate(&TOP, &json!({"Bucket": "b", "Owner": "a\nb"})).unwrap_err();
+        let validated = validate(&TOP, &json!({"Bucket": "b", "Owner": "a\nb"})).unwrap();
+        assert_eq!(
+            validated.unsendable,
+            vec![Unsendable {
+                stage: Stage::Sending,
+                message: "Invalid value for parameter Owner, value: \"a\\nb\", header values must not contain CR or LF characters".into(),
+            }]
+        );
+        assert_eq!(validated.unsendable_at(Stage::Serializing), None);
+        assert!(validated.unsendable_at(Stage::Sending).is_some());
+        let validated = validate(&TOP, &json!({"Bucket": "b", "Owner": "a\u{0}b"})).unwrap();
+        assert!(validated.unsendable[0]
+            .message
+            .ends_with("header values must not contain control characters"));
+        assert!(validate(&TOP, &json!({"Bucket": "b", "Owner": "a\tb"}))
+            .unwrap()
+            .unsendable
+            .is_empty());
+        // botocore's own problems come first, alone.
+        let errs = validate(&TOP, &json!({"Owner": "a\nb"})).unwrap_err();
         assert_eq!(
             errs,
-            vec!["Invalid value for parameter Owner, value: \"a\\nb\", header values must not contain CR or LF characters"]
+            vec!["Missing required parameter in input: \"Bucket\""]
         );
-        let errs = validate(&TOP, &json!({"Bucket": "b", "Owner": "a\u{0}b"})).unwrap_err();
-        assert!(errs[0].ends_with("header values must not contain control characters"));
-        assert!(validate(&TOP, &json!({"Bucket": "b", "Owner": "a\tb"})).is_ok());
     }
 
     #[test]

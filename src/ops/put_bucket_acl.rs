@@ -66,7 +66,7 @@ mod tests {
                 "Owner": {"ID": "abc", "DisplayName": ""}
             }
         });
-        let value = validate(&INPUT, &input).unwrap();
+        let value = validate(&INPUT, &input).unwrap().value;
         let body = String::from_utf8(serialize(&OPERATION, &value).body).unwrap();
         assert_eq!(
             body,

@@ -5,7 +5,7 @@
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::PyDict;
+use pyo3::types::{PyBytes, PyDict, PyString};
 
 use super::convert::document_to_py;
 use crate::error::Error;
@@ -35,7 +35,7 @@ pub fn to_pyerr(py: Python<'_>, error: Error) -> PyErr {
 fn build<'py>(py: Python<'py>, error: &Error) -> PyResult<Bound<'py, PyAny>> {
     let kwargs = PyDict::new(py);
     for (k, v) in error.kwargs() {
-        kwargs.set_item(k, v)?;
+        kwargs.set_item(k, python_text(py, &v)?)?;
     }
     let (response, operation) = match error {
         Error::Service(service) => {
@@ -52,6 +52,19 @@ fn build<'py>(py: Python<'py>, error: &Error) -> PyResult<Bound<'py, PyAny>> {
         _ => (py.None().into_bound(py), ""),
     };
     factory(py)?.call1((error.class_name(), kwargs, response, operation))
+}
+
+/// Message text as Python text: a value quoted from user input keeps its
+/// lone surrogates, as botocore's message would (`model::text`).
+fn python_text<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyString>> {
+    match crate::model::text::to_generalized_utf8(text) {
+        None => Ok(PyString::new(py, text)),
+        Some(bytes) => PyString::from_encoded_object(
+            PyBytes::new(py, &bytes).as_any(),
+            Some(c"utf-8"),
+            Some(c"surrogatepass"),
+        ),
+    }
 }
 
 /// A panic inside the core must reach Python as an exception, never abort.

@@ -8,7 +8,21 @@ use pyo3::types::{
     PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple,
 };
 
+use crate::model::text::from_generalized_utf8;
 use crate::model::{Input, InputKind};
+
+/// A str's text; lone surrogates (which have no UTF-8 form) escaped as
+/// `model::text` describes.
+fn str_text<'a>(s: &'a Bound<'_, PyString>) -> Option<Cow<'a, str>> {
+    match s.to_cow() {
+        Ok(text) => Some(text),
+        Err(_) => {
+            let bytes = s.call_method1("encode", ("utf-8", "surrogatepass")).ok()?;
+            let bytes = bytes.cast::<PyBytes>().ok()?;
+            Some(Cow::Owned(from_generalized_utf8(bytes.as_bytes())))
+        }
+    }
+}
 
 #[derive(Clone)]
 pub struct PyInput<'py>(pub Bound<'py, PyAny>);
@@ -40,7 +54,11 @@ impl Input for PyInput<'_> {
     }
 
     fn as_text(&self) -> Option<Cow<'_, str>> {
-        self.0.cast::<PyString>().ok()?.to_cow().ok()
+        str_text(self.0.cast::<PyString>().ok()?)
+    }
+
+    fn has_lone_surrogates(&self) -> bool {
+        self.0.cast::<PyString>().is_ok_and(|s| s.to_cow().is_err())
     }
 
     fn as_bool(&self) -> Option<bool> {
@@ -92,7 +110,7 @@ impl Input for PyInput<'_> {
 
     fn display(&self) -> String {
         match self.0.str() {
-            Ok(s) => s.to_string_lossy().into_owned(),
+            Ok(s) => str_text(&s).map(Cow::into_owned).unwrap_or_default(),
             Err(_) => "<unprintable object>".to_string(),
         }
     }
