@@ -124,6 +124,12 @@ pub struct PreparedCall {
     pub bucket: Option<String>,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Purpose {
+    Send,
+    Stub,
+}
+
 pub struct Client {
     pub options: ClientOptions,
     transport: Transport,
@@ -239,6 +245,23 @@ impl Client {
     /// Validation, endpoint resolution and serialization: everything that
     /// reads user input. No network.
     pub fn prepare<I: Input>(&self, op: &'static Operation, params: &I) -> Result<PreparedCall> {
+        self.build(op, params, Purpose::Send)
+    }
+
+    /// What botocore checks of a call before a `Stubber` answers it: its
+    /// validation, endpoint resolution, serialization and checksum step,
+    /// but nothing of signing and sending, which a stubbed call never
+    /// reaches (so neither credentials nor sendable header values needed).
+    pub fn check_stubbed<I: Input>(&self, op: &'static Operation, params: &I) -> Result<()> {
+        self.build(op, params, Purpose::Stub).map(|_| ())
+    }
+
+    fn build<I: Input>(
+        &self,
+        op: &'static Operation,
+        params: &I,
+        purpose: Purpose,
+    ) -> Result<PreparedCall> {
         let mut bucket: Option<String> = None;
         let mut bucket_is_str = true;
         if params.kind() == InputKind::Dict {
@@ -283,7 +306,7 @@ impl Client {
         let input = &validated.value;
         if let Some(name) = bucket
             .as_deref()
-            .filter(|b| is_dot_segment_in(&resolved.url, b))
+            .filter(|b| purpose == Purpose::Send && is_dot_segment_in(&resolved.url, b))
         {
             // reqwest (the `url` crate) removes `.`/`..` path segments, so the
             // request botocore sends for these names cannot be sent; S3 would
@@ -299,11 +322,13 @@ impl Client {
             headers.push((name.clone(), values.join(",")));
         }
         self.add_checksum_headers(op, input, &serialized.body, &mut headers)?;
-        if let Some(report) = validated.unsendable_at(Stage::Sending) {
-            return Err(Error::ParamValidation(report));
-        }
-        if self.options.signature_version == SignatureVersion::V4 {
-            check_auth_scheme_supported(&resolved)?;
+        if purpose == Purpose::Send {
+            if let Some(report) = validated.unsendable_at(Stage::Sending) {
+                return Err(Error::ParamValidation(report));
+            }
+            if self.options.signature_version == SignatureVersion::V4 {
+                check_auth_scheme_supported(&resolved)?;
+            }
         }
         let scope = match resolved.auth_schemes.first() {
             Some(auth) => SigningScope {

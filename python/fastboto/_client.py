@@ -104,7 +104,8 @@ class S3:
 
     def __init__(self, core: Any, config: Config) -> None:
         self._core = core
-        self._call = core.call
+        self._call = core.call  # a Stubber (fastboto.stub) swaps it while active
+        self._stubber = None
         self.meta = ClientMeta(core, config)
         self.exceptions = ClientExceptions()
 

@@ -71,34 +71,45 @@ async def _call(core: Any, operation: str, kwargs: dict) -> dict:
     return await bridge.submit(core, operation, kwargs)
 
 
+def _real_call(core: Any):
+    """The coroutine function an AioS3 sends its calls through (a Stubber
+    swaps it for its own while active)."""
+
+    def call(operation: str, kwargs: dict):
+        return _call(core, operation, kwargs)
+
+    return call
+
+
 class AioS3(S3):
     """An S3 client whose operations are coroutines."""
 
     def __init__(self, core: Any, config: Any) -> None:
         super().__init__(core, config)
+        self._acall = _real_call(core)
 
     def __repr__(self) -> str:
         return f"<fastboto.aio.AioS3 object at {id(self):#x}>"
 
     async def put_bucket_policy(self, *args: Any, **kwargs: Any) -> dict:
         _no_positional("put_bucket_policy", args)
-        return await _call(self._core, "put_bucket_policy", kwargs)
+        return await self._acall("put_bucket_policy", kwargs)
 
     async def get_bucket_policy(self, *args: Any, **kwargs: Any) -> dict:
         _no_positional("get_bucket_policy", args)
-        return await _call(self._core, "get_bucket_policy", kwargs)
+        return await self._acall("get_bucket_policy", kwargs)
 
     async def delete_bucket_policy(self, *args: Any, **kwargs: Any) -> dict:
         _no_positional("delete_bucket_policy", args)
-        return await _call(self._core, "delete_bucket_policy", kwargs)
+        return await self._acall("delete_bucket_policy", kwargs)
 
     async def put_bucket_acl(self, *args: Any, **kwargs: Any) -> dict:
         _no_positional("put_bucket_acl", args)
-        return await _call(self._core, "put_bucket_acl", kwargs)
+        return await self._acall("put_bucket_acl", kwargs)
 
     async def get_bucket_acl(self, *args: Any, **kwargs: Any) -> dict:
         _no_positional("get_bucket_acl", args)
-        return await _call(self._core, "get_bucket_acl", kwargs)
+        return await self._acall("get_bucket_acl", kwargs)
 
     async def prepare_request(self, operation_name: str, **kwargs: Any):  # type: ignore[override]
         return S3.prepare_request(self, operation_name, **kwargs)

@@ -118,6 +118,21 @@ _SPECS = [
         "BotoCoreError",
         "Unknown Signature Version: {signature_version}.",
     ),
+    (
+        "StubResponseError",
+        "BotoCoreError",
+        "Error getting response stub for operation {operation_name}: {reason}",
+    ),
+    (
+        "StubAssertionError",
+        "StubResponseError",
+        "Error getting response stub for operation {operation_name}: {reason}",
+    ),
+    (
+        "UnStubbedResponseError",
+        "StubResponseError",
+        "Error getting response stub for operation {operation_name}: {reason}",
+    ),
     ("FastbotoInternalError", "BotoCoreError", "fastboto internal error: {msg}"),
 ]
 
@@ -217,6 +232,8 @@ def _build() -> dict[str, type]:
             bases.append(_built[parent])
         elif theirs is None:
             bases.append(_StandaloneBotoCoreError)
+        if name == "StubAssertionError" and theirs is None:
+            bases.append(AssertionError)  # as botocore's
         cls = type(name, tuple(bases), {"fmt": fmt, "__module__": __name__})
         _built[name] = cls
     client_base = botocore_exceptions.ClientError if botocore_exceptions else _StandaloneClientError

@@ -27,6 +27,13 @@ fn str_text<'a>(s: &'a Bound<'_, PyString>) -> Option<Cow<'a, str>> {
 #[derive(Clone)]
 pub struct PyInput<'py>(pub Bound<'py, PyAny>);
 
+impl PyInput<'_> {
+    /// Python's `not value` (a failing `__bool__` counts as truthy).
+    pub fn is_falsy(&self) -> bool {
+        matches!(self.0.is_truthy(), Ok(false))
+    }
+}
+
 impl Input for PyInput<'_> {
     fn kind(&self) -> InputKind {
         let obj = &self.0;

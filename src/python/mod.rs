@@ -211,9 +211,45 @@ impl CoreClient {
         )
     }
 
-    fn close(&self) {
-        self.inner.close();
+    /// botocore's checks before a Stubber answers a call (`fastboto.stub`):
+    /// raises what botocore would raise there, sends and signs nothing.
+    #[pyo3(signature = (op_name, /, **kwargs))]
+    fn check_stubbed(
+        &self,
+        py: Python<'_>,
+        op_name: &str,
+        kwargs: Option<Bound<'_, PyDict>>,
+    ) -> PyResult<()> {
+        let op = lookup(op_name)?;
+        let input = empty_kwargs(py, kwargs);
+        guarded(py, || self.inner.check_stubbed(op, &input))
     }
+
+    fn close(&self, py: Python<'_>) {
+        // Other threads' runtimes may be driven here (see Transport::close).
+        py.detach(|| self.inner.close());
+    }
+}
+
+/// Validates a Stubber's canned response against the operation's output
+/// shape, as botocore's `Stubber._validate_operation_response` does.
+#[pyfunction]
+fn validate_stub_response(
+    py: Python<'_>,
+    op_name: &str,
+    response: Bound<'_, PyAny>,
+) -> PyResult<()> {
+    let op = lookup(op_name)?;
+    let input = PyInput(response);
+    guarded(py, || match op.output {
+        Some(shape) => crate::model::validate::validate(shape, &input)
+            .map(|_| ())
+            .map_err(|lines| Error::ParamValidation(lines.join("\n"))),
+        None if input.is_falsy() => Ok(()),
+        None => Err(Error::ParamValidation(
+            "Service response should only contain ResponseMetadata.".into(),
+        )),
+    })
 }
 
 /// Catches a panic inside a spawned call so its caller still gets an answer.
@@ -391,6 +427,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<bridge::AsyncBridge>()?;
     m.add_function(wrap_pyfunction!(resolve_session, m)?)?;
     m.add_function(wrap_pyfunction!(session_credentials, m)?)?;
+    m.add_function(wrap_pyfunction!(validate_stub_response, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     let names: Vec<&str> = ops::ALL.iter().map(|op| op.python_name).collect();
     m.add("OPERATIONS", names)?;
