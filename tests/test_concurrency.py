@@ -209,8 +209,11 @@ def test_fork_while_other_threads_are_calling(server, impl):
 # ---------------------------------------------------------------------------
 _CTRL_C_CHILD = textwrap.dedent(
     """
-    import sys, threading, time
+    import signal, sys, threading, time
     import fastboto
+    # As in an interactive interpreter, even when the test run itself was
+    # started in the background (where SIGINT is inherited as ignored).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     url, mode = sys.argv[1], sys.argv[2]
     retries = {"mode": "legacy", "total_max_attempts": 10} if mode == "backoff" else {"max_attempts": 0}
     client = fastboto.client(
