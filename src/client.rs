@@ -2,7 +2,7 @@
 //! requests, sends them with botocore's retry behaviour, and parses the
 //! result. Knows nothing of Python; the binding drives it.
 
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use crate::checksum::{self, Algorithm};
 use crate::credentials::Credentials;
@@ -112,6 +112,14 @@ fn format_compact_utc(secs: i64) -> String {
     )
 }
 
+/// botocore's rate-limiter clock (`time.time()`).
+fn epoch_seconds() -> f64 {
+    SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs_f64())
+        .unwrap_or(0.0)
+}
+
 /// A validated, serialized request that still needs a signature (each
 /// attempt is signed afresh).
 #[derive(Debug, Clone)]
@@ -137,6 +145,8 @@ pub struct Client {
     /// S3RegionRedirectorv2 cache): later calls go there directly.
     bucket_regions: std::sync::Mutex<std::collections::HashMap<String, String>>,
     retry_quota: retry::RetryQuota,
+    /// The adaptive retry mode's client-side rate limiter.
+    rate_limiter: Option<crate::rate_limit::RateLimiter>,
     endpoint_cache: std::sync::Mutex<EndpointCache>,
 }
 
@@ -228,12 +238,15 @@ fn invocation_id() -> String {
 
 impl Client {
     pub fn new(options: ClientOptions) -> Client {
+        let rate_limiter = (options.retry_mode == RetryMode::Adaptive)
+            .then(|| crate::rate_limit::RateLimiter::new(epoch_seconds()));
         let transport = Transport::new(options.transport.clone());
         Client {
             options,
             transport,
             bucket_regions: Default::default(),
             retry_quota: Default::default(),
+            rate_limiter,
             endpoint_cache: Default::default(),
         }
     }
@@ -575,6 +588,14 @@ impl Client {
         loop {
             let current = redirected_call.as_ref().unwrap_or(call);
             info.attempt = attempt;
+            if let Some(limiter) = &self.rate_limiter {
+                // botocore's `before-send` token: waits only once S3 has
+                // throttled this client.
+                while let Err(wait) = crate::fork::critical(|| limiter.before_send(epoch_seconds()))
+                {
+                    tokio::time::sleep(Duration::from_secs_f64(wait.clamp(0.0, 60.0))).await;
+                }
+            }
             let request = self.sign(current, &info, SystemTime::now())?;
             let mut outcome = match self.transport.send(&request, lane).await {
                 Ok(response) => {
@@ -586,6 +607,10 @@ impl Client {
                 }
                 Err(e) => Err(e),
             };
+            if let Some(limiter) = &self.rate_limiter {
+                let throttled = retry::is_throttle(&outcome);
+                crate::fork::critical(|| limiter.after_attempt(throttled, epoch_seconds()));
+            }
             // Both retry handlers record the maximum once they have looked
             // at an attempt, so `max=` appears from the second attempt on.
             info.max = Some(max_attempts);

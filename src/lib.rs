@@ -13,6 +13,7 @@ pub mod fork;
 pub mod model;
 pub mod ops;
 pub mod protocol;
+pub mod rate_limit;
 pub mod response;
 pub mod retry;
 pub mod settings;

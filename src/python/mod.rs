@@ -231,6 +231,42 @@ impl CoreClient {
     }
 }
 
+/// (wait, enabled, max_rate, capacity, measured_rate)
+type TraceStep = (Option<f64>, bool, f64, f64, f64);
+
+/// Replays a timeline through the adaptive mode's rate limiter, for the
+/// differential test against botocore's `ClientRateLimiter`. Events are
+/// ("send" | "ok" | "throttle", seconds); each yields (wait before a send
+/// may go, or None; enabled, max_rate, capacity, measured_rate).
+#[pyfunction]
+fn _rate_limiter_trace(start: f64, events: Vec<(String, f64)>) -> PyResult<Vec<TraceStep>> {
+    let limiter = crate::rate_limit::RateLimiter::new(start);
+    let mut out = Vec::with_capacity(events.len());
+    for (kind, now) in events {
+        let wait = match kind.as_str() {
+            "send" => limiter.before_send(now).err(),
+            "ok" => {
+                limiter.after_attempt(false, now);
+                None
+            }
+            "throttle" => {
+                limiter.after_attempt(true, now);
+                None
+            }
+            other => return Err(PyValueError::new_err(format!("unknown event {other:?}"))),
+        };
+        let snap = limiter.snapshot();
+        out.push((
+            wait,
+            snap.enabled,
+            snap.max_rate,
+            snap.capacity,
+            snap.measured_rate,
+        ));
+    }
+    Ok(out)
+}
+
 /// Validates a Stubber's canned response against the operation's output
 /// shape, as botocore's `Stubber._validate_operation_response` does.
 #[pyfunction]
@@ -428,6 +464,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(resolve_session, m)?)?;
     m.add_function(wrap_pyfunction!(session_credentials, m)?)?;
     m.add_function(wrap_pyfunction!(validate_stub_response, m)?)?;
+    m.add_function(wrap_pyfunction!(_rate_limiter_trace, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     let names: Vec<&str> = ops::ALL.iter().map(|op| op.python_name).collect();
     m.add("OPERATIONS", names)?;
