@@ -13,7 +13,7 @@ use crate::model::{Input, InputKind, Operation, Value};
 use crate::protocol::{parse, serialize, HttpRequest};
 use crate::response::Document;
 use crate::retry;
-use crate::signing::{self, SigningScope};
+use crate::signing::{self, PayloadSigning, SigningScope};
 use crate::transport::{Lane, Transport, TransportOptions};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +40,8 @@ pub struct ClientOptions {
     pub signature_version: SignatureVersion,
     /// Send Content-MD5 and no flexible checksum, as botocore < 1.36 did.
     pub legacy_content_md5: bool,
+    /// `s3.payload_signing_enabled`; only an explicit `False` changes anything.
+    pub payload_signing_enabled: Option<bool>,
     pub user_agent: String,
     pub transport: TransportOptions,
     pub retry_mode: RetryMode,
@@ -92,7 +94,7 @@ fn retry_ttl(date_header: &str, read_timeout: std::time::Duration) -> Option<Str
 }
 
 /// `%Y%m%dT%H%M%SZ` for a Unix time (Howard Hinnant's civil-from-days).
-fn format_compact_utc(secs: i64) -> String {
+pub(crate) fn format_compact_utc(secs: i64) -> String {
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
     let z = days + 719_468;
@@ -499,7 +501,11 @@ impl Client {
                     .credentials
                     .as_ref()
                     .ok_or(Error::NoCredentials)?;
-                signing::sign_v4(&mut request, credentials, &call.scope, time)?;
+                let payload = match self.options.payload_signing_enabled {
+                    Some(false) => PayloadSigning::Unsigned,
+                    _ => PayloadSigning::Signed,
+                };
+                signing::sign_v4(&mut request, credentials, &call.scope, time, payload)?;
             }
         }
         request

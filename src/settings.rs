@@ -53,6 +53,7 @@ pub struct ClientArgs {
     pub s3_use_arn_region: Option<bool>,
     pub s3_disable_multiregion_access_points: Option<bool>,
     pub legacy_content_md5: Option<bool>,
+    pub s3_payload_signing_enabled: Option<bool>,
     pub use_fips_endpoint: Option<bool>,
     pub use_dualstack_endpoint: Option<bool>,
     pub request_checksum_calculation: Option<String>,
@@ -344,6 +345,10 @@ pub fn resolve_client(args: ClientArgs) -> Result<ClientOptions> {
         credentials,
         signature_version,
         legacy_content_md5,
+        // botocore: Config.s3 (its truthiness) over the profile's s3 block.
+        payload_signing_enabled: args
+            .s3_payload_signing_enabled
+            .or_else(|| parse_bool(nested("payload_signing_enabled"))),
         user_agent,
         transport: TransportOptions {
             connect_timeout: secs(args.connect_timeout, 60),

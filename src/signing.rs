@@ -1,20 +1,21 @@
-//! Request signing: SigV4 through the aws-sigv4 crate with S3's settings
-//! (single percent-encoding, no path normalisation, signed payload hash),
-//! as botocore's S3SigV4Auth does.
+//! Request signing: SigV4 as botocore's `S3SigV4Auth` computes it (no path
+//! normalisation, the query as sent, signed payload hash), with the key
+//! derivation and final HMAC from the aws-sigv4 crate. The canonical request
+//! is built here because botocore's header canonicalization differs from
+//! aws-sigv4's (`" ".join(value.split())` collapses tabs and Unicode spaces,
+//! aws-sigv4 only ASCII spaces), and because the derived signing key can then
+//! be reused for every call of the same day, region and service.
 
+use std::cell::RefCell;
+use std::fmt::Write as _;
 use std::time::SystemTime;
 
-use aws_credential_types::Credentials as AwsCredentials;
-use aws_sigv4::http_request::{
-    sign, PayloadChecksumKind, PercentEncodingMode, SessionTokenMode, SignableBody,
-    SignableRequest, SignatureLocation, SigningSettings, UriPathNormalizationMode,
-};
-use aws_sigv4::sign::v4;
-use aws_smithy_runtime_api::client::identity::Identity;
+use aws_sigv4::sign::v4::{calculate_signature, generate_signing_key};
+use sha2::{Digest, Sha256};
 
 use crate::credentials::Credentials;
 use crate::error::{Error, Result};
-use crate::protocol::HttpRequest;
+use crate::protocol::{host_header, HttpRequest};
 use sha1::Sha1;
 
 /// Where and how a request is signed, as the endpoint rules decide.
@@ -25,72 +26,245 @@ pub struct SigningScope {
     pub service: String,
 }
 
-fn s3_settings() -> SigningSettings {
-    let mut settings = SigningSettings::default();
-    settings.percent_encoding_mode = PercentEncodingMode::Single;
-    settings.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;
-    settings.signature_location = SignatureLocation::Headers;
-    settings.uri_path_normalization_mode = UriPathNormalizationMode::Disabled;
-    settings.session_token_mode = SessionTokenMode::Include;
-    settings
+/// What `x-amz-content-sha256` says about the body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PayloadSigning {
+    /// The SHA-256 of the body (botocore's default).
+    Signed,
+    /// `UNSIGNED-PAYLOAD`: `Config(s3={"payload_signing_enabled": False})`.
+    Unsigned,
+}
+
+/// botocore's `SIGNED_HEADERS_BLACKLIST`.
+const UNSIGNED_HEADERS: [&str; 11] = [
+    "connection",
+    "expect",
+    "keep-alive",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "user-agent",
+    "x-amzn-trace-id",
+];
+
+/// The headers `sign_v4` sets, which replace any already on the request.
+const SIGNER_HEADERS: [&str; 4] = [
+    "authorization",
+    "x-amz-date",
+    "x-amz-security-token",
+    "x-amz-content-sha256",
+];
+
+/// Python's `str.isspace()`, which `str.split()` splits on: Unicode
+/// White_Space plus the four information separators U+001C..U+001F.
+fn is_python_space(c: char) -> bool {
+    c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
+}
+
+/// `' '.join(value.split())`, appended to `out`.
+fn push_trimmed_value(out: &mut String, value: &str) {
+    let mut first = true;
+    for word in value.split(is_python_space).filter(|w| !w.is_empty()) {
+        if !first {
+            out.push(' ');
+        }
+        out.push_str(word);
+        first = false;
+    }
+}
+
+/// `YYYYMMDDTHHMMSSZ` for `time` (UTC).
+fn amz_date(time: SystemTime) -> String {
+    let secs = time
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    crate::client::format_compact_utc(secs as i64)
+}
+
+struct CachedKey {
+    secret: String,
+    date: String,
+    region: String,
+    service: String,
+    key: [u8; 32],
+}
+
+thread_local! {
+    /// The last signing key this thread derived: four HMACs saved per call
+    /// for the common case of one client, one region, one day.
+    static SIGNING_KEY: RefCell<Option<CachedKey>> = const { RefCell::new(None) };
+}
+
+fn with_signing_key<R>(
+    secret: &str,
+    time: SystemTime,
+    date: &str,
+    scope: &SigningScope,
+    f: impl FnOnce(&[u8]) -> R,
+) -> R {
+    SIGNING_KEY.with(|slot| {
+        let mut slot = slot.borrow_mut();
+        let hit = slot.as_ref().is_some_and(|k| {
+            k.date == date
+                && k.region == scope.region
+                && k.service == scope.service
+                && k.secret == secret
+        });
+        if !hit {
+            let derived = generate_signing_key(secret, time, &scope.region, &scope.service);
+            let mut key = [0u8; 32];
+            key.copy_from_slice(derived.as_ref());
+            *slot = Some(CachedKey {
+                secret: secret.to_string(),
+                date: date.to_string(),
+                region: scope.region.clone(),
+                service: scope.service.clone(),
+                key,
+            });
+        }
+        f(&slot.as_ref().expect("just filled").key)
+    })
+}
+
+/// The path and query of `url` as sent (botocore's `urlsplit(url)`).
+fn path_and_query(url: &str) -> (&str, &str) {
+    let after_scheme = url.find("://").map_or(0, |i| i + 3);
+    let rest = &url[after_scheme..];
+    let rest = rest.find(['/', '?', '#']).map_or("", |i| &rest[i..]);
+    let rest = rest.split('#').next().unwrap_or("");
+    match rest.split_once('?') {
+        Some((path, query)) => (path, query),
+        None => (rest, ""),
+    }
+}
+
+/// botocore's `_canonical_query_string_url`: pairs split at the first `=`,
+/// sorted by key then value, re-joined; nothing is re-encoded.
+fn push_canonical_query(out: &mut String, query: &str) {
+    if query.is_empty() {
+        return;
+    }
+    let mut pairs: Vec<(&str, &str)> = query
+        .split('&')
+        .map(|pair| pair.split_once('=').unwrap_or((pair, "")))
+        .collect();
+    pairs.sort_unstable();
+    for (i, (key, value)) in pairs.iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        out.push_str(key);
+        out.push('=');
+        out.push_str(value);
+    }
 }
 
 /// Signs `request` in place with SigV4: every header already on the request
-/// is signed (callers add unsigned ones such as User-Agent afterwards), and
-/// `X-Amz-Date`, `X-Amz-Content-SHA256`, `X-Amz-Security-Token` and
-/// `Authorization` are appended.
+/// is signed except botocore's unsigned ones (callers add User-Agent and the
+/// SDK headers afterwards), and `X-Amz-Date`, `X-Amz-Security-Token`,
+/// `x-amz-content-sha256` and `Authorization` are set.
 pub fn sign_v4(
     request: &mut HttpRequest,
     credentials: &Credentials,
     scope: &SigningScope,
     time: SystemTime,
+    payload: PayloadSigning,
 ) -> Result<()> {
-    let identity: Identity = AwsCredentials::new(
-        credentials.access_key.clone(),
-        credentials.secret_key.clone(),
-        // botocore sends no token header for an empty token (a credentials
-        // file may say `aws_session_token =`).
-        credentials.token.clone().filter(|t| !t.is_empty()),
-        None,
-        "fastboto",
-    )
-    .into();
-    let params = v4::SigningParams::builder()
-        .identity(&identity)
-        .region(&scope.region)
-        .name(&scope.service)
-        .time(time)
-        .settings(s3_settings())
-        .build()
-        .map_err(|e| Error::Internal(format!("signing parameters: {e}")))?
-        .into();
-    let signable = SignableRequest::new(
-        request.method,
-        &request.url,
+    let date_time = amz_date(time);
+    let date = &date_time[..8];
+    // botocore sends no token header for an empty token (a credentials file
+    // may say `aws_session_token =`).
+    let token = credentials.token.as_deref().filter(|t| !t.is_empty());
+    let payload_hash = match payload {
+        PayloadSigning::Signed => hex::encode(Sha256::digest(&request.body)),
+        PayloadSigning::Unsigned => "UNSIGNED-PAYLOAD".to_string(),
+    };
+    request
+        .headers
+        .retain(|(k, _)| !SIGNER_HEADERS.iter().any(|s| k.eq_ignore_ascii_case(s)));
+    // What botocore's `_modify_request_before_signing` leaves on the request.
+    request
+        .headers
+        .push(("X-Amz-Date".into(), date_time.clone()));
+    if let Some(token) = token {
         request
             .headers
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str())),
-        SignableBody::Bytes(&request.body),
-    )
-    .map_err(|e| Error::Internal(format!("unsignable request: {e}")))?;
-    let (instructions, _signature) = sign(signable, &params)
-        .map_err(|e| Error::Internal(format!("signing failed: {e}")))?
-        .into_parts();
-    let (headers, _) = instructions.into_parts();
-    for header in headers {
-        let name = match header.name() {
-            "x-amz-date" => "X-Amz-Date",
-            // botocore[crt] (what CI installs) spells this one lower-case.
-            "x-amz-content-sha256" => "x-amz-content-sha256",
-            "x-amz-security-token" => "X-Amz-Security-Token",
-            "authorization" => "Authorization",
-            other => other,
-        };
-        request
-            .headers
-            .push((name.to_string(), header.value().to_string()));
+            .push(("X-Amz-Security-Token".into(), token.to_string()));
     }
+    // botocore[crt] (what CI installs) spells this one lower-case.
+    request
+        .headers
+        .push(("x-amz-content-sha256".into(), payload_hash.clone()));
+
+    // headers_to_sign: lower-cased names, repeated ones in arrival order.
+    let mut signed: Vec<(String, &str)> = Vec::with_capacity(request.headers.len() + 1);
+    for (name, value) in &request.headers {
+        let lower = name.to_ascii_lowercase();
+        if !UNSIGNED_HEADERS.contains(&lower.as_str()) {
+            signed.push((lower, value.as_str()));
+        }
+    }
+    let host;
+    if !signed.iter().any(|(k, _)| k == "host") {
+        host = host_header(&request.url).unwrap_or_default();
+        signed.push(("host".into(), host.as_str()));
+    }
+    // A stable sort keeps repeated names in arrival order.
+    signed.sort_by(|a, b| a.0.cmp(&b.0));
+
+    let (path, query) = path_and_query(&request.url);
+    let mut canonical = String::with_capacity(256 + 64 * signed.len());
+    canonical.push_str(request.method);
+    canonical.push('\n');
+    canonical.push_str(path);
+    canonical.push('\n');
+    push_canonical_query(&mut canonical, query);
+    canonical.push('\n');
+    let mut signed_names = String::with_capacity(16 * signed.len());
+    let mut previous: Option<&str> = None;
+    for (name, value) in &signed {
+        if previous == Some(name.as_str()) {
+            canonical.push(',');
+        } else {
+            if previous.is_some() {
+                canonical.push('\n');
+                signed_names.push(';');
+            }
+            canonical.push_str(name);
+            canonical.push(':');
+            signed_names.push_str(name);
+        }
+        push_trimmed_value(&mut canonical, value);
+        previous = Some(name.as_str());
+    }
+    canonical.push_str("\n\n");
+    canonical.push_str(&signed_names);
+    canonical.push('\n');
+    canonical.push_str(&payload_hash);
+
+    let mut string_to_sign = String::with_capacity(160);
+    let _ = write!(
+        string_to_sign,
+        "AWS4-HMAC-SHA256\n{date_time}\n{date}/{}/{}/aws4_request\n{}",
+        scope.region,
+        scope.service,
+        hex::encode(Sha256::digest(canonical.as_bytes()))
+    );
+    let signature = with_signing_key(&credentials.secret_key, time, date, scope, |key| {
+        calculate_signature(key, string_to_sign.as_bytes())
+    });
+    request.headers.push((
+        "Authorization".into(),
+        format!(
+            "AWS4-HMAC-SHA256 Credential={}/{date}/{}/{}/aws4_request, \
+             SignedHeaders={signed_names}, Signature={signature}",
+            credentials.access_key, scope.region, scope.service
+        ),
+    ));
     Ok(())
 }
 
@@ -207,7 +381,7 @@ mod tests {
             service: "s3".into(),
         };
         let t = UNIX_EPOCH + Duration::from_secs(1_369_353_600);
-        sign_v4(&mut req, &creds(None), &scope, t).unwrap();
+        sign_v4(&mut req, &creds(None), &scope, t, PayloadSigning::Signed).unwrap();
         assert_eq!(header(&req, "x-amz-date"), "20130524T000000Z");
         assert_eq!(
             header(&req, "x-amz-content-sha256"),
@@ -233,7 +407,14 @@ mod tests {
             region: "eu-west-1".into(),
             service: "s3".into(),
         };
-        sign_v4(&mut req, &creds(Some("TOKEN")), &scope, SystemTime::now()).unwrap();
+        sign_v4(
+            &mut req,
+            &creds(Some("TOKEN")),
+            &scope,
+            SystemTime::now(),
+            PayloadSigning::Signed,
+        )
+        .unwrap();
         assert_eq!(header(&req, "x-amz-security-token"), "TOKEN");
         assert!(header(&req, "authorization")
             .contains("SignedHeaders=host;x-amz-content-sha256;x-amz-date;x-amz-security-token"));
@@ -266,6 +447,190 @@ mod tests {
             "AWS AKID:+sAaDlsamLyfB+5AV1f4Sj24n9g="
         );
     }
+
+    /// The full aws-sigv4 signer, as fastboto used it before: for values
+    /// without tabs or Unicode spaces the two canonicalizations agree.
+    fn aws_sigv4_reference(
+        req: &HttpRequest,
+        creds: &Credentials,
+        scope: &SigningScope,
+        t: SystemTime,
+    ) -> Vec<(String, String)> {
+        use aws_credential_types::Credentials as AwsCredentials;
+        use aws_sigv4::http_request::{
+            sign, PayloadChecksumKind, PercentEncodingMode, SessionTokenMode, SignableBody,
+            SignableRequest, SignatureLocation, SigningSettings, UriPathNormalizationMode,
+        };
+        use aws_smithy_runtime_api::client::identity::Identity;
+        let mut settings = SigningSettings::default();
+        settings.percent_encoding_mode = PercentEncodingMode::Single;
+        settings.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;
+        settings.signature_location = SignatureLocation::Headers;
+        settings.uri_path_normalization_mode = UriPathNormalizationMode::Disabled;
+        settings.session_token_mode = SessionTokenMode::Include;
+        let identity: Identity = AwsCredentials::new(
+            creds.access_key.clone(),
+            creds.secret_key.clone(),
+            creds.token.clone(),
+            None,
+            "test",
+        )
+        .into();
+        let params = aws_sigv4::sign::v4::SigningParams::builder()
+            .identity(&identity)
+            .region(&scope.region)
+            .name(&scope.service)
+            .time(t)
+            .settings(settings)
+            .build()
+            .unwrap()
+            .into();
+        let signable = SignableRequest::new(
+            req.method,
+            &req.url,
+            req.headers.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+            SignableBody::Bytes(&req.body),
+        )
+        .unwrap();
+        let (instructions, _) = sign(signable, &params).unwrap().into_parts();
+        let (headers, _) = instructions.into_parts();
+        headers
+            .into_iter()
+            .map(|h| (h.name().to_ascii_lowercase(), h.value().to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn agrees_with_aws_sigv4_where_canonicalizations_agree() {
+        let urls = [
+            "https://examplebucket.s3.us-east-1.amazonaws.com/?policy",
+            "http://127.0.0.1:9000/my.bucket?acl",
+            "https://s3.eu-west-1.amazonaws.com:8443/a-b?policy",
+            "https://s3express-control.us-west-2.amazonaws.com/b--usw2-az1--x-s3?policy=",
+        ];
+        let header_sets: [&[(&str, &str)]; 4] = [
+            &[],
+            &[("x-amz-checksum-crc32", "jNwWgw=="), ("Content-MD5", "abc")],
+            &[
+                ("x-amz-expected-bucket-owner", "  1  2   3 "),
+                ("X-Amz-Acl", "private"),
+            ],
+            &[
+                ("x-amz-grant-read", "id=\"a\""),
+                ("x-amz-grant-read", "uri=\"b\""),
+            ],
+        ];
+        let mut n = 0u64;
+        for url in urls {
+            for headers in header_sets {
+                for token in [None, Some("TOKEN/+=")] {
+                    for body in [&b""[..], b"{\"Version\": \"2012-10-17\"}"] {
+                        n += 1;
+                        let req = HttpRequest {
+                            method: if body.is_empty() { "GET" } else { "PUT" },
+                            url: url.into(),
+                            headers: headers
+                                .iter()
+                                .map(|(k, v)| (k.to_string(), v.to_string()))
+                                .collect(),
+                            body: body.to_vec(),
+                        };
+                        let scope = SigningScope {
+                            region: ["us-east-1", "eu-west-1"][(n % 2) as usize].into(),
+                            service: ["s3", "s3express"][((n / 2) % 2) as usize].into(),
+                        };
+                        let t = UNIX_EPOCH + Duration::from_secs(1_700_000_000 + n * 86_399);
+                        let creds = creds(token);
+                        let expected = aws_sigv4_reference(&req, &creds, &scope, t);
+                        let mut ours = req.clone();
+                        sign_v4(&mut ours, &creds, &scope, t, PayloadSigning::Signed).unwrap();
+                        for (name, value) in &expected {
+                            assert_eq!(
+                                ours.header(name),
+                                Some(value.as_str()),
+                                "{name} for {url} {headers:?}"
+                            );
+                        }
+                        // Twice on one thread: the cached signing key gives the same signature.
+                        let mut again = req.clone();
+                        sign_v4(&mut again, &creds, &scope, t, PayloadSigning::Signed).unwrap();
+                        assert_eq!(again.headers, ours.headers);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn header_values_are_trimmed_as_python_str_split() {
+        let mut out = String::new();
+        push_trimmed_value(
+            &mut out,
+            " \t a\u{a0}\u{a0}b\u{3000}c\u{1c}d\u{200b}e \u{85}",
+        );
+        // U+200B is not whitespace for Python; U+001C and U+0085 are.
+        assert_eq!(out, "a b c d\u{200b}e");
+    }
+
+    // botocore 1.43's pure-Python S3SigV4Auth, same request, 2026-01-01T00:00:00Z:
+    // a tab and a no-break space in a header value are collapsed there.
+    #[test]
+    fn unicode_spaces_are_collapsed_as_botocore() {
+        let t = UNIX_EPOCH + Duration::from_secs(1_767_225_600);
+        let sign = |value: &str| {
+            let mut req = HttpRequest {
+                method: "PUT",
+                url: "http://127.0.0.1:9000/b?policy".into(),
+                headers: vec![("x-amz-expected-bucket-owner".into(), value.into())],
+                body: b"x".to_vec(),
+            };
+            let creds = Credentials {
+                access_key: "AKID".into(),
+                secret_key: "SECRET".into(),
+                token: None,
+                method: "explicit".into(),
+            };
+            let scope = SigningScope {
+                region: "us-east-1".into(),
+                service: "s3".into(),
+            };
+            sign_v4(&mut req, &creds, &scope, t, PayloadSigning::Signed).unwrap();
+            req.header("authorization").unwrap().to_string()
+        };
+        let plain = sign("a b");
+        assert!(
+            plain.ends_with(BOTOCORE_WHITESPACE_SIGNATURE_TAIL),
+            "{plain}"
+        );
+        for spaced in ["a  b", "a\tb", "a\u{a0}b", " a b ", "a\u{b}b", "a\u{3000}b"] {
+            assert_eq!(sign(spaced), plain, "{spaced:?}");
+        }
+    }
+
+    #[test]
+    fn unsigned_payload_when_payload_signing_is_disabled() {
+        let mut req = HttpRequest {
+            method: "PUT",
+            url: "https://b.s3.amazonaws.com/?policy".into(),
+            headers: vec![],
+            body: b"x".to_vec(),
+        };
+        let scope = SigningScope {
+            region: "us-east-1".into(),
+            service: "s3".into(),
+        };
+        sign_v4(
+            &mut req,
+            &creds(None),
+            &scope,
+            SystemTime::now(),
+            PayloadSigning::Unsigned,
+        )
+        .unwrap();
+        assert_eq!(req.header("x-amz-content-sha256"), Some("UNSIGNED-PAYLOAD"));
+    }
+
+    const BOTOCORE_WHITESPACE_SIGNATURE_TAIL: &str = "6a4b803e73897c3b";
 
     const BOTOCORE_SIGNATURE: &str = include_str!("signing_vector.txt");
 }
