@@ -11,6 +11,7 @@
 //! run Python code or wait for the GIL.
 
 use std::cell::RefCell;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{RwLock, RwLockWriteGuard};
 
 static FORK_GUARD: RwLock<()> = RwLock::new(());
@@ -38,6 +39,27 @@ extern "C" fn after_fork() {
     HELD_FOR_FORK.with(|slot| slot.borrow_mut().take());
 }
 
+extern "C" fn after_fork_in_child() {
+    PID.store(std::process::id(), Ordering::Relaxed);
+    after_fork();
+}
+
+/// This process's id, kept up to date across fork() by the child handler:
+/// `std::process::id()` is a system call, and every call asks twice.
+static PID: AtomicU32 = AtomicU32::new(0);
+
+pub fn current_pid() -> u32 {
+    match PID.load(Ordering::Relaxed) {
+        0 => {
+            install();
+            let pid = std::process::id();
+            PID.store(pid, Ordering::Relaxed);
+            pid
+        }
+        pid => pid,
+    }
+}
+
 /// Installs the handlers (once per process; a forked child inherits them).
 pub fn install() {
     static INSTALLED: std::sync::Once = std::sync::Once::new();
@@ -45,7 +67,11 @@ pub fn install() {
         // SAFETY: the handlers are plain functions that only touch the
         // RwLock above and a thread-local, both valid for the process's life.
         unsafe {
-            libc::pthread_atfork(Some(before_fork), Some(after_fork), Some(after_fork));
+            libc::pthread_atfork(
+                Some(before_fork),
+                Some(after_fork),
+                Some(after_fork_in_child),
+            );
         }
     });
 }

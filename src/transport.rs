@@ -70,8 +70,18 @@ pub fn runtime() -> Arc<tokio::runtime::Runtime> {
     crate::fork::critical(shared_runtime)
 }
 
+/// The shared runtime's worker threads: `FASTBOTO_IO_THREADS`, default 2
+/// (blocking calls drive their own I/O; only asyncio calls run here).
+fn io_threads() -> usize {
+    std::env::var("FASTBOTO_IO_THREADS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|n| (1..=64).contains(n))
+        .unwrap_or(2)
+}
+
 fn shared_runtime() -> Arc<tokio::runtime::Runtime> {
-    let pid = std::process::id();
+    let pid = crate::fork::current_pid();
     let mut slot = RUNTIME.lock().unwrap_or_else(|e| e.into_inner());
     if let Some(current) = slot.as_ref() {
         if current.pid == pid {
@@ -80,7 +90,7 @@ fn shared_runtime() -> Arc<tokio::runtime::Runtime> {
     }
     let runtime = Arc::new(
         tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
+            .worker_threads(io_threads())
             .thread_name("fastboto-io")
             .enable_all()
             .build()
@@ -118,7 +128,7 @@ fn register_thread_runtime(pid: u32, runtime: &Arc<tokio::runtime::Runtime>) {
 }
 
 fn thread_runtime(thread: ThreadId) -> Option<Arc<tokio::runtime::Runtime>> {
-    let pid = std::process::id();
+    let pid = crate::fork::current_pid();
     crate::fork::critical(|| {
         let registry = THREAD_RUNTIMES.lock().unwrap_or_else(|e| e.into_inner());
         let (owner, runtime) = registry.as_ref()?.get(&thread)?;
@@ -132,7 +142,7 @@ fn thread_runtime(thread: ThreadId) -> Option<Arc<tokio::runtime::Runtime>> {
 /// Runs `future` to completion on the calling thread's own current-thread
 /// runtime.
 pub fn block_on_local<F: Future>(future: F) -> F::Output {
-    let pid = std::process::id();
+    let pid = crate::fork::current_pid();
     let runtime = LOCAL_RUNTIME.with(|slot| {
         let mut slot = slot.borrow_mut();
         match slot.as_ref() {
@@ -163,6 +173,31 @@ async fn let_connection_tasks_run() {
     for _ in 0..2 {
         tokio::task::yield_now().await;
     }
+}
+
+thread_local! {
+    /// The URLs this thread sent to last, parsed: a script over a few
+    /// buckets sends to the same few URLs again and again.
+    static PARSED_URLS: RefCell<Vec<(String, reqwest::Url)>> = const { RefCell::new(Vec::new()) };
+}
+
+const PARSED_URLS_KEPT: usize = 8;
+
+fn parsed_url(url: &str) -> Option<reqwest::Url> {
+    PARSED_URLS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(at) = cache.iter().position(|(raw, _)| raw == url) {
+            if at != 0 {
+                let hit = cache.remove(at);
+                cache.insert(0, hit);
+            }
+            return Some(cache[0].1.clone());
+        }
+        let parsed = reqwest::Url::parse(url).ok()?;
+        cache.truncate(PARSED_URLS_KEPT - 1);
+        cache.insert(0, (url.to_string(), parsed.clone()));
+        Some(parsed)
+    })
 }
 
 /// Which runtime a request is driven by, hence which pool it may use.
@@ -303,6 +338,9 @@ impl Transport {
             .connector_layer(TrackConnectsLayer)
             .pool_max_idle_per_host(o.max_pool_connections)
             .redirect(reqwest::redirect::Policy::none())
+            // Retries are botocore's, in `Client::execute`; reqwest's layer
+            // would also copy every request's headers in case it retries.
+            .retry(reqwest::retry::never().max_retries_per_request(0))
             .http1_only()
             .tcp_nodelay(true);
         for (scheme, url) in &o.proxies {
@@ -332,7 +370,7 @@ impl Transport {
     }
 
     fn pooled_client(&self, lane: Lane) -> Result<reqwest::Client> {
-        let pid = std::process::id();
+        let pid = crate::fork::current_pid();
         let mut pools = self.pools.lock().unwrap_or_else(|e| e.into_inner());
         if pools.iter().any(|p| p.pid != pid) {
             for stale in pools.drain(..) {
@@ -359,7 +397,7 @@ impl Transport {
     /// calls) by borrowing it. A thread in the middle of a call drives its
     /// runtime itself.
     pub fn close(&self) {
-        let pid = std::process::id();
+        let pid = crate::fork::current_pid();
         let dropped = crate::fork::critical(|| {
             let mut pools = self.pools.lock().unwrap_or_else(|e| e.into_inner());
             let mut dropped = Vec::new();
@@ -406,7 +444,11 @@ impl Transport {
         let endpoint_url = request.url.clone();
         let method = reqwest::Method::from_bytes(request.method.as_bytes())
             .map_err(|e| Error::Internal(e.to_string()))?;
-        let mut builder = client.request(method, &request.url);
+        let mut builder = match parsed_url(&request.url) {
+            Some(url) => client.request(method, url),
+            // reqwest reports what is wrong with it, as before.
+            None => client.request(method, &request.url),
+        };
         for (name, value) in &request.headers {
             builder = builder.header(name.as_str(), value.as_str());
         }
