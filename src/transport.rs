@@ -175,6 +175,13 @@ async fn let_connection_tasks_run() {
     }
 }
 
+/// Before a checkout one round is enough: the driver poll wakes a connection
+/// task that has seen EOF, and tokio runs I/O-woken tasks before the yielded
+/// one, so the dead connection has left the pool when the caller resumes.
+async fn notice_closed_connections() {
+    tokio::task::yield_now().await;
+}
+
 thread_local! {
     /// The URLs this thread sent to last, parsed: a script over a few
     /// buckets sends to the same few URLs again and again.
@@ -439,7 +446,7 @@ impl Transport {
             // open to the pool. botocore (urllib3) checks a pooled socket
             // before reusing it; this is the same check: the connection
             // tasks see the EOF and leave the pool before the checkout.
-            let_connection_tasks_run().await;
+            notice_closed_connections().await;
         }
         let endpoint_url = request.url.clone();
         let method = reqwest::Method::from_bytes(request.method.as_bytes())
