@@ -38,6 +38,10 @@ pub struct ClientArgs {
     pub config_region_name: Option<String>,
     pub user_agent: String,
     pub user_agent_extra: Option<String>,
+    /// `Config(user_agent=...)`: replaces fastboto's own string, as botocore's
+    /// legacy override does (then only the extra is appended).
+    pub user_agent_override: Option<String>,
+    pub user_agent_appid: Option<String>,
     pub connect_timeout: Option<f64>,
     pub read_timeout: Option<f64>,
     pub max_pool_connections: Option<u32>,
@@ -152,6 +156,15 @@ fn validate_region_name(region: &str) -> Result<()> {
         Err(Error::InvalidRegion {
             region_name: region.to_string(),
         })
+    }
+}
+
+/// botocore's `sanitize_user_agent_string_component(..., allow_hash=True)`.
+fn user_agent_char(c: char) -> char {
+    if c.is_ascii_alphanumeric() || "!$%&'*+-.^_`|~,#".contains(c) {
+        c
+    } else {
+        '-'
     }
 }
 
@@ -321,8 +334,23 @@ pub fn resolve_client(args: ClientArgs) -> Result<ClientOptions> {
         })
         .unwrap_or(false);
 
-    let mut user_agent = args.user_agent.clone();
-    if let Some(extra) = &args.user_agent_extra {
+    let mut user_agent = match &args.user_agent_override {
+        Some(custom) => custom.clone(),
+        None => {
+            let mut ua = args.user_agent.clone();
+            let appid = args
+                .user_agent_appid
+                .clone()
+                .or_else(|| ctx.setting("user_agent_appid"))
+                .filter(|a| !a.is_empty());
+            if let Some(appid) = appid {
+                ua.push_str(" app/");
+                ua.extend(appid.chars().map(user_agent_char));
+            }
+            ua
+        }
+    };
+    if let Some(extra) = args.user_agent_extra.as_ref().filter(|e| !e.is_empty()) {
         user_agent.push(' ');
         user_agent.push_str(extra);
     }

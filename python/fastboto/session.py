@@ -245,8 +245,11 @@ def _flatten_config(config: Config, options: dict) -> None:
         options["signature_version"] = "unsigned"
     elif config.signature_version is not None:
         options["signature_version"] = str(config.signature_version)
+    if config.user_agent is not None:
+        options["user_agent_override"] = str(config.user_agent)
     for name in (
         "user_agent_extra",
+        "user_agent_appid",
         "connect_timeout",
         "read_timeout",
         "max_pool_connections",

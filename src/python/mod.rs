@@ -404,6 +404,8 @@ fn extract_client_args(d: &Bound<'_, PyDict>) -> PyResult<ClientArgs> {
         config_region_name: opt_string(d, "config_region_name")?,
         user_agent: opt_string(d, "user_agent")?.unwrap_or_default(),
         user_agent_extra: opt_string(d, "user_agent_extra")?,
+        user_agent_override: opt_string(d, "user_agent_override")?,
+        user_agent_appid: opt_string(d, "user_agent_appid")?,
         connect_timeout: opt_f64(d, "connect_timeout")?,
         read_timeout: opt_f64(d, "read_timeout")?,
         max_pool_connections: opt_u32(d, "max_pool_connections")?,
