@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import _core
 from . import exceptions as _exceptions_module
 from .config import Config
 
@@ -57,13 +58,7 @@ class ClientMeta:
         self.region_name = core.region_name
         self.config = config
         self.partition = "aws"
-        self.method_to_api_mapping = {
-            "put_bucket_policy": "PutBucketPolicy",
-            "get_bucket_policy": "GetBucketPolicy",
-            "delete_bucket_policy": "DeleteBucketPolicy",
-            "put_bucket_acl": "PutBucketAcl",
-            "get_bucket_acl": "GetBucketAcl",
-        }
+        self.method_to_api_mapping = dict(OPERATIONS)
 
     @property
     def endpoint_url(self) -> str:
@@ -99,6 +94,21 @@ def _no_positional(name: str, args: tuple) -> None:
         raise TypeError(f"{name}() only accepts keyword arguments.")
 
 
+#: (method name, API name) of every operation the core implements; each
+#: becomes a method of the clients (`_client.pyi` types them).
+OPERATIONS: "list[tuple[str, str]]" = list(_core.OPERATIONS)
+
+
+def _operation_method(name: str, api_name: str):
+    def method(self, *args: Any, **kwargs: Any) -> dict:
+        _no_positional(name, args)
+        return self._call(name, **kwargs)
+
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = f"S3 ``{api_name}`` (as ``boto3.client('s3').{name}``)."
+    return method
+
+
 class S3:
     """A low-level S3 client (what ``boto3.client("s3")`` returns)."""
 
@@ -111,26 +121,6 @@ class S3:
 
     def __repr__(self) -> str:
         return f"<fastboto.client.S3 object at {id(self):#x}>"
-
-    def put_bucket_policy(self, *args: Any, **kwargs: Any) -> dict:
-        _no_positional("put_bucket_policy", args)
-        return self._call("put_bucket_policy", **kwargs)
-
-    def get_bucket_policy(self, *args: Any, **kwargs: Any) -> dict:
-        _no_positional("get_bucket_policy", args)
-        return self._call("get_bucket_policy", **kwargs)
-
-    def delete_bucket_policy(self, *args: Any, **kwargs: Any) -> dict:
-        _no_positional("delete_bucket_policy", args)
-        return self._call("delete_bucket_policy", **kwargs)
-
-    def put_bucket_acl(self, *args: Any, **kwargs: Any) -> dict:
-        _no_positional("put_bucket_acl", args)
-        return self._call("put_bucket_acl", **kwargs)
-
-    def get_bucket_acl(self, *args: Any, **kwargs: Any) -> dict:
-        _no_positional("get_bucket_acl", args)
-        return self._call("get_bucket_acl", **kwargs)
 
     def prepare_request(self, operation_name: str, **kwargs: Any) -> PreparedRequest:
         """Validates and signs a call exactly as it would be sent, without
@@ -150,3 +140,7 @@ class S3:
 
     def __exit__(self, *exc_info: Any) -> None:
         self.close()
+
+
+for _name, _api_name in OPERATIONS:
+    setattr(S3, _name, _operation_method(_name, _api_name))

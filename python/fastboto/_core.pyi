@@ -3,7 +3,7 @@
 from typing import Any, Awaitable, Dict, List, Optional, Tuple
 
 __version__: str
-OPERATIONS: List[str]
+OPERATIONS: List[Tuple[str, str]]
 
 class CoreClient:
     def __init__(self, options: Dict[str, Any]) -> None: ...

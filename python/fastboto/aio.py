@@ -12,7 +12,7 @@ import weakref
 from typing import Any
 
 from . import _core
-from ._client import S3, _no_positional
+from ._client import OPERATIONS, S3, _no_positional
 from .session import Session
 
 __all__ = ["AioS3", "client"]
@@ -91,26 +91,6 @@ class AioS3(S3):
     def __repr__(self) -> str:
         return f"<fastboto.aio.AioS3 object at {id(self):#x}>"
 
-    async def put_bucket_policy(self, *args: Any, **kwargs: Any) -> dict:
-        _no_positional("put_bucket_policy", args)
-        return await self._acall("put_bucket_policy", kwargs)
-
-    async def get_bucket_policy(self, *args: Any, **kwargs: Any) -> dict:
-        _no_positional("get_bucket_policy", args)
-        return await self._acall("get_bucket_policy", kwargs)
-
-    async def delete_bucket_policy(self, *args: Any, **kwargs: Any) -> dict:
-        _no_positional("delete_bucket_policy", args)
-        return await self._acall("delete_bucket_policy", kwargs)
-
-    async def put_bucket_acl(self, *args: Any, **kwargs: Any) -> dict:
-        _no_positional("put_bucket_acl", args)
-        return await self._acall("put_bucket_acl", kwargs)
-
-    async def get_bucket_acl(self, *args: Any, **kwargs: Any) -> dict:
-        _no_positional("get_bucket_acl", args)
-        return await self._acall("get_bucket_acl", kwargs)
-
     async def prepare_request(self, operation_name: str, **kwargs: Any):  # type: ignore[override]
         return S3.prepare_request(self, operation_name, **kwargs)
 
@@ -122,6 +102,20 @@ class AioS3(S3):
 
     async def __aexit__(self, *exc_info: Any) -> None:
         await self.close()
+
+
+def _coroutine_method(name: str, api_name: str):
+    async def method(self, *args: Any, **kwargs: Any) -> dict:
+        _no_positional(name, args)
+        return await self._acall(name, kwargs)
+
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = f"S3 ``{api_name}`` as a coroutine."
+    return method
+
+
+for _name, _api_name in OPERATIONS:
+    setattr(AioS3, _name, _coroutine_method(_name, _api_name))
 
 
 def client(*args: Any, **kwargs: Any) -> AioS3:

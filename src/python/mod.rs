@@ -474,7 +474,11 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(validate_stub_response, m)?)?;
     m.add_function(wrap_pyfunction!(_rate_limiter_trace, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
-    let names: Vec<&str> = ops::ALL.iter().map(|op| op.python_name).collect();
-    m.add("OPERATIONS", names)?;
+    // (method name, API name): the Python clients grow one method per entry.
+    let operations: Vec<(&str, &str)> = ops::ALL
+        .iter()
+        .map(|op| (op.python_name, op.name))
+        .collect();
+    m.add("OPERATIONS", operations)?;
     Ok(())
 }
