@@ -133,6 +133,10 @@ pub enum Error {
         endpoint_url: String,
     },
     Service(Box<ServiceError>),
+    /// The region redirector's HeadBucket kept being redirected without a
+    /// region: botocore recurses until Python's `RecursionError`; fastboto
+    /// stops after a few levels and raises that same exception type.
+    RedirectRecursion,
     /// A bug in fastboto, surfaced instead of a panic.
     Internal(String),
 }
@@ -168,6 +172,7 @@ impl Error {
             Error::ReadTimeout { .. } => "ReadTimeoutError",
             Error::ConnectionClosed { .. } => "ConnectionClosedError",
             Error::Service(_) => "ClientError",
+            Error::RedirectRecursion => "RecursionError",
             Error::Internal(_) => "FastbotoInternalError",
         }
     }
@@ -271,6 +276,7 @@ impl Error {
                 ("min_value", min_value.to_string()),
             ],
             Error::Internal(msg) => vec![("msg", msg.clone())],
+            Error::RedirectRecursion => vec![("msg", self.to_string())],
             Error::NoCredentials | Error::NoRegion | Error::Service(_) => vec![],
         }
     }
@@ -359,6 +365,7 @@ impl fmt::Display for Error {
                     e.message()
                 )
             }
+            Error::RedirectRecursion => f.write_str("maximum recursion depth exceeded"),
             Error::Internal(msg) => write!(f, "fastboto internal error: {msg}"),
         }
     }

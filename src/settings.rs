@@ -137,7 +137,7 @@ pub fn session_credentials(args: &SessionArgs) -> Result<Option<Credentials>> {
 
 /// botocore's `validate_region_name`: the region must be a host label
 /// (`^(?![0-9]+$)(?!-)[a-zA-Z0-9-]{,63}(?<!-)$`, Python's `$` included).
-fn validate_region_name(region: &str) -> Result<()> {
+pub(crate) fn validate_region_name(region: &str) -> Result<()> {
     let label = region.strip_suffix('\n').unwrap_or(region);
     let valid = label.len() <= 63
         && label

@@ -272,5 +272,7 @@ def _from_core(class_name: str, kwargs: dict, response: Any, operation_name: str
         error = response.get("Error", {})
         code = error.get("QueryErrorCode") or error.get("Code")
         return modeled_class(code)(response, operation_name)
+    if class_name == "RecursionError":
+        return RecursionError(kwargs["msg"])
     cls = classes.get(class_name, classes["BotoCoreError"])
     return cls(**kwargs)
