@@ -667,6 +667,11 @@ impl Client {
                 }
                 Err(e) => Err(e),
             };
+            if let Err(Error::PayloadDecode { .. }) = outcome {
+                // Raised by botocore's parser, before any retry handler sees
+                // the response.
+                return outcome;
+            }
             if let Some(limiter) = &self.rate_limiter {
                 let throttled = retry::is_throttle(&outcome);
                 crate::fork::critical(|| limiter.after_attempt(throttled, epoch_seconds()));

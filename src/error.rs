@@ -133,6 +133,13 @@ pub enum Error {
         endpoint_url: String,
     },
     Service(Box<ServiceError>),
+    /// A text payload (GetBucketPolicy's policy) that is not UTF-8: botocore
+    /// decodes it with `bytes.decode("utf-8")` and lets the
+    /// `UnicodeDecodeError` escape; the binding raises that same exception
+    /// from these bytes.
+    PayloadDecode {
+        body: Vec<u8>,
+    },
     /// The region redirector's HeadBucket kept being redirected without a
     /// region: botocore recurses until Python's `RecursionError`; fastboto
     /// stops after a few levels and raises that same exception type.
@@ -172,6 +179,7 @@ impl Error {
             Error::ReadTimeout { .. } => "ReadTimeoutError",
             Error::ConnectionClosed { .. } => "ConnectionClosedError",
             Error::Service(_) => "ClientError",
+            Error::PayloadDecode { .. } => "UnicodeDecodeError",
             Error::RedirectRecursion => "RecursionError",
             Error::Internal(_) => "FastbotoInternalError",
         }
@@ -277,6 +285,7 @@ impl Error {
             ],
             Error::Internal(msg) => vec![("msg", msg.clone())],
             Error::RedirectRecursion => vec![("msg", self.to_string())],
+            Error::PayloadDecode { .. } => vec![],
             Error::NoCredentials | Error::NoRegion | Error::Service(_) => vec![],
         }
     }
@@ -365,6 +374,11 @@ impl fmt::Display for Error {
                     e.message()
                 )
             }
+            Error::PayloadDecode { body } => write!(
+                f,
+                "'utf-8' codec can't decode the {}-byte payload",
+                body.len()
+            ),
             Error::RedirectRecursion => f.write_str("maximum recursion depth exceeded"),
             Error::Internal(msg) => write!(f, "fastboto internal error: {msg}"),
         }

@@ -136,6 +136,20 @@ def test_error_caught_as_botocore_client_error(capture_server):
         pytest.fail("no ClientError raised")
 
 
+@pytest.mark.parametrize("retry_mode", ["legacy", "standard", "adaptive"])
+@pytest.mark.parametrize("body", [b'{"Sid": "caf\xe9"}', b"\xff", b'{"a": 1}\xed\xa0\x80', b"\xe2\x82"],
+                         ids=["latin-1", "lone-ff", "encoded-surrogate", "truncated"])
+def test_non_utf8_policy_raises_unicode_decode_error(capture_server, retry_mode, body):
+    """botocore decodes GetBucketPolicy's payload with bytes.decode('utf-8'): UnicodeDecodeError, not retried."""
+    capture_server.set_response(ok(200, body, [("Content-Type", "application/json")]))
+    kw = custom(capture_server, config={"retries": {"mode": retry_mode}})
+    ours, theirs, _ = both(capture_server, "get_bucket_policy", client_kwargs=kw)
+    assert type(theirs.error) is UnicodeDecodeError  # noqa: E721 - exact type
+    assert type(ours.error) is UnicodeDecodeError  # noqa: E721
+    assert ours.error.args == theirs.error.args
+    assert len(ours.requests) == 1
+
+
 # ---------------------------------------------------------------------------
 # successes
 # ---------------------------------------------------------------------------
