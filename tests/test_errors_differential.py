@@ -136,6 +136,43 @@ def test_error_caught_as_botocore_client_error(capture_server):
         pytest.fail("no ClientError raised")
 
 
+S3_NS = "http://s3.amazonaws.com/doc/2006-03-01/"
+# botocore compares ElementTree's root tag with 'Error': a namespaced root
+# ({uri}Error) takes its generic rest-xml branch (Code and Message '' under
+# Error, the children at the top level of .response); child tags lose their
+# namespace either way.
+NAMESPACED_ERRORS = {
+    "default-namespace": (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<Error xmlns="{S3_NS}"><Code>AccessDenied</Code>'
+        "<Message>Access Denied</Message><RequestId>REQ123</RequestId><HostId>HOST456</HostId></Error>"),
+    "default-namespace-nested": (
+        f'<Error xmlns="{S3_NS}"><Code>NoSuchBucket</Code><Message>m</Message>'
+        "<Detail><Reason>x</Reason></Detail></Error>"),
+    "prefixed": (
+        f'<s3:Error xmlns:s3="{S3_NS}"><s3:Code>NoSuchBucket</s3:Code><s3:Message>m</s3:Message></s3:Error>'),
+    "default-undeclared": '<Error xmlns=""><Code>AccessDenied</Code><Message>m</Message></Error>',
+    "namespaced-children-only": (
+        '<Error><Code xmlns="urn:x">NoSuchBucket</Code><p:Message xmlns:p="urn:p">m</p:Message></Error>'),
+}
+
+
+@pytest.mark.parametrize("operation", list(OPERATIONS))
+@pytest.mark.parametrize("name", list(NAMESPACED_ERRORS))
+def test_namespaced_error_body(capture_server, operation, name):
+    capture_server.set_response(CannedResponse(
+        403, COMMON + AMZ_IDS + [("Content-Type", "application/xml")], NAMESPACED_ERRORS[name].encode()))
+    ours, theirs, _ = both(capture_server, operation)
+    if name.startswith("default-namespace") or name == "prefixed":
+        assert theirs.error.response["Error"] == {"Message": "", "Code": ""}, "harness: botocore changed"
+
+
+def test_namespaced_error_document_in_a_200_is_not_an_error(capture_server):
+    """botocore's 200-error check also compares root.tag with 'Error'."""
+    capture_server.set_response(ok(200, NAMESPACED_ERRORS["default-namespace"].encode()))
+    ours, theirs, _ = both(capture_server, "get_bucket_acl", dict(Bucket="my-bucket"))
+    assert theirs.error is None
+
+
 @pytest.mark.parametrize("retry_mode", ["legacy", "standard", "adaptive"])
 @pytest.mark.parametrize("body", [b'{"Sid": "caf\xe9"}', b"\xff", b'{"a": 1}\xed\xa0\x80', b"\xe2\x82"],
                          ids=["latin-1", "lone-ff", "encoded-surrogate", "truncated"])

@@ -79,7 +79,8 @@ fn looks_like_200_error(op: &Operation, resp: &HttpResponse) -> bool {
     }
     match xml::parse(&resp.body) {
         Err(_) => true,
-        Ok(root) => root.name == "Error",
+        // `root.tag == 'Error'`: a namespaced `{uri}Error` is not.
+        Ok(root) => root.name == "Error" && !root.namespaced,
     }
 }
 
@@ -292,7 +293,10 @@ pub fn parse_error(op: &Operation, resp: &HttpResponse, retry_attempts: u32) -> 
         return from_status();
     };
     let mut parsed = generic_dict(&root);
-    if root.name == "Error" {
+    // botocore compares ElementTree's tag, so `<Error xmlns="...">` (tag
+    // `{uri}Error`) takes the generic rest-xml branch below: empty Code and
+    // Message under Error, the children at the top level.
+    if root.name == "Error" && !root.namespaced {
         take(&mut parsed, "RequestId");
         take(&mut parsed, "HostId");
         return service_error(
@@ -329,6 +333,30 @@ mod tests {
             headers: vec![],
             body: body.to_vec(),
         }
+    }
+
+    #[test]
+    fn namespaced_error_root_is_not_an_s3_error() {
+        // botocore: root.tag is `{uri}Error`, so the generic rest-xml branch.
+        let body = br#"<Error xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Code>AccessDenied</Code><Message>m</Message><RequestId>r1</RequestId></Error>"#;
+        let e = parse_error(&GET_POLICY, &response(403, body), 0);
+        let s = |v: &str| Document::Str(v.to_string());
+        assert_eq!(
+            e.parsed,
+            vec![
+                (
+                    "Error".to_string(),
+                    Document::Map(vec![
+                        ("Message".to_string(), s("")),
+                        ("Code".to_string(), s(""))
+                    ])
+                ),
+                ("Code".to_string(), s("AccessDenied")),
+                ("Message".to_string(), s("m")),
+            ]
+        );
+        assert_eq!(e.metadata.request_id.as_deref(), Some("r1"));
+        assert_eq!(e.code(), "");
     }
 
     #[test]
