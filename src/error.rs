@@ -144,6 +144,13 @@ pub enum Error {
     /// region: botocore recurses until Python's `RecursionError`; fastboto
     /// stops after a few levels and raises that same exception type.
     RedirectRecursion,
+    /// botocore's EndpointVariantError: the legacy endpoint data has no
+    /// FIPS/dualstack variant for the region (raised at client creation).
+    EndpointVariant {
+        /// botocore's tag list, in its order (`dualstack`, `fips`).
+        tags: Vec<&'static str>,
+        error_msg: String,
+    },
     /// A bug in fastboto, surfaced instead of a panic.
     Internal(String),
 }
@@ -181,6 +188,7 @@ impl Error {
             Error::Service(_) => "ClientError",
             Error::PayloadDecode { .. } => "UnicodeDecodeError",
             Error::RedirectRecursion => "RecursionError",
+            Error::EndpointVariant { .. } => "EndpointVariantError",
             Error::Internal(_) => "FastbotoInternalError",
         }
     }
@@ -284,6 +292,10 @@ impl Error {
                 ("min_value", min_value.to_string()),
             ],
             Error::Internal(msg) => vec![("msg", msg.clone())],
+            // The binding passes `tags` on as a list.
+            Error::EndpointVariant { tags, error_msg } => {
+                vec![("tags", tags.join(",")), ("error_msg", error_msg.clone())]
+            }
             Error::RedirectRecursion => vec![("msg", self.to_string())],
             Error::PayloadDecode { .. } => vec![],
             Error::NoCredentials | Error::NoRegion | Error::Service(_) => vec![],
@@ -380,6 +392,14 @@ impl fmt::Display for Error {
                 body.len()
             ),
             Error::RedirectRecursion => f.write_str("maximum recursion depth exceeded"),
+            Error::EndpointVariant { tags, .. } => {
+                let quoted: Vec<String> = tags.iter().map(|t| format!("'{t}'")).collect();
+                write!(
+                    f,
+                    "Unable to construct a modeled endpoint with the following variant(s) [{}]: ",
+                    quoted.join(", ")
+                )
+            }
             Error::Internal(msg) => write!(f, "fastboto internal error: {msg}"),
         }
     }

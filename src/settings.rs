@@ -235,6 +235,7 @@ pub fn resolve_client(args: ClientArgs) -> Result<ClientOptions> {
         s3_disable_express_session_auth: parse_bool(nested("disable_s3_express_session_auth")),
         use_ssl: Some(args.use_ssl),
     };
+    endpoint::check_legacy_variant(&endpoint, &endpoint_extras)?;
     let region = endpoint::client_region_name(&endpoint, &endpoint_extras);
 
     let signature_version = match args.signature_version.as_deref() {

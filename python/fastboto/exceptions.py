@@ -57,6 +57,12 @@ _SPECS = [
     ),
     ("EndpointResolutionError", "BotoCoreError", "{msg}"),
     ("InvalidEndpointConfigurationError", "BotoCoreError", "Invalid endpoint configuration: {msg}"),
+    ("BaseEndpointResolverError", "BotoCoreError", "An unspecified error occurred"),
+    (
+        "EndpointVariantError",
+        "BaseEndpointResolverError",
+        "Unable to construct a modeled endpoint with the following variant(s) {tags}: ",
+    ),
     (
         "InvalidS3AddressingStyleError",
         "BotoCoreError",
@@ -274,5 +280,7 @@ def _from_core(class_name: str, kwargs: dict, response: Any, operation_name: str
         return modeled_class(code)(response, operation_name)
     if class_name == "RecursionError":
         return RecursionError(kwargs["msg"])
+    if class_name == "EndpointVariantError":
+        kwargs["tags"] = kwargs["tags"].split(",")
     cls = classes.get(class_name, classes["BotoCoreError"])
     return cls(**kwargs)
