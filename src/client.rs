@@ -10,6 +10,7 @@ use crate::endpoint::{self, ClientEndpointConfig, ClientEndpointExtras};
 use crate::error::{Error, Result};
 use crate::model::validate::{validate, Stage};
 use crate::model::{Input, InputKind, Operation, Value};
+use crate::ops::head_bucket;
 use crate::protocol::{parse, serialize, HttpRequest};
 use crate::response::Document;
 use crate::retry;
@@ -153,7 +154,7 @@ pub struct Client {
 }
 
 type EndpointCache =
-    std::collections::HashMap<(Option<String>, Option<String>), endpoint::ResolvedEndpoint>;
+    std::collections::HashMap<(bool, Option<String>, Option<String>), endpoint::ResolvedEndpoint>;
 /// Scripts touch many buckets; the cache only has to keep the hot ones.
 const ENDPOINT_CACHE_SIZE: usize = 4096;
 
@@ -392,9 +393,15 @@ impl Client {
                 regions.get(b).cloned()
             }
         });
-        // Every operation here has the same static context parameters, so
-        // the endpoint depends only on the bucket and its (redirect) region.
-        let key = (bucket.map(str::to_string), cached_region.clone());
+        // The public operations share their static context parameters
+        // (HeadBucket, sent by the redirector, lacks the S3 Express control
+        // one), so the endpoint depends only on that, the bucket and its
+        // (redirect) region.
+        let key = (
+            op.use_s3_express_control_endpoint,
+            bucket.map(str::to_string),
+            cached_region.clone(),
+        );
         if let Some(hit) = self
             .endpoint_cache
             .lock()
@@ -531,9 +538,16 @@ impl Client {
         }
     }
 
-    /// botocore's S3RegionRedirectorv2: the region a redirect-like error
-    /// names for the bucket, if this call should be re-sent there.
-    fn redirect_region(&self, call: &PreparedCall, outcome: &Result<Document>) -> Option<String> {
+    /// botocore's `S3RegionRedirectorv2.redirect_from_error` up to
+    /// `get_bucket_region`: `None` when the outcome is not a redirect-like
+    /// error, `Some(None)` when it is but names no region (the redirector
+    /// then asks HeadBucket), `Some(Some(region))` when the
+    /// `x-amz-bucket-region` header or the error body's `Region` names one.
+    fn redirect_hint(
+        &self,
+        call: &PreparedCall,
+        outcome: &Result<Document>,
+    ) -> Option<Option<String>> {
         let Err(Error::Service(e)) = outcome else {
             return None;
         };
@@ -542,23 +556,57 @@ impl Client {
             return None;
         }
         let code = e.code();
-        let region_in_body = e.error_field("Region").and_then(|r| match r {
-            Document::Str(s) => Some(s.clone()),
-            _ => None,
-        });
-        let redirect = matches!(e.metadata.http_status_code, 301 | 302 | 307)
-            || code == "PermanentRedirect"
-            || (code == "AuthorizationHeaderMalformed" && region_in_body.is_some())
-            || code == "IllegalLocationConstraintException";
-        if !redirect {
-            return None;
-        }
-        e.metadata
+        let region_header = e
+            .metadata
             .http_headers
             .iter()
             .find(|(k, _)| k == "x-amz-bucket-region")
-            .map(|(_, v)| v.clone())
-            .or(region_in_body)
+            .map(|(_, v)| v.clone());
+        let is_head_bucket = call.operation.name == head_bucket::OPERATION.name;
+        let redirect =
+            (is_head_bucket && (code == "301" || code == "400") && region_header.is_some())
+                || (code == "AuthorizationHeaderMalformed" && e.error_field("Region").is_some())
+                || matches!(e.metadata.http_status_code, 301 | 302 | 307)
+                || code == "PermanentRedirect"
+                || code == "IllegalLocationConstraintException";
+        if !redirect {
+            return None;
+        }
+        // `elif r := error.get('Region')`: an empty or nested Region is no hint.
+        let region_in_body = || match e.error_field("Region") {
+            Some(Document::Str(s)) if !s.is_empty() => Some(s.clone()),
+            _ => None,
+        };
+        Some(region_header.or_else(region_in_body))
+    }
+
+    /// The last step of botocore's `get_bucket_region`: HEAD the bucket
+    /// (a full call of its own, redirects and retries included) and take
+    /// `x-amz-bucket-region` from its response, or from the ClientError it
+    /// raised; any other error escapes to the caller.
+    fn head_bucket_region<'a>(
+        &'a self,
+        bucket: &'a str,
+        lane: Lane,
+        depth: u32,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<Option<String>>> + Send + 'a>>
+    {
+        Box::pin(async move {
+            if depth >= MAX_HEAD_BUCKET_DEPTH {
+                return Err(Error::RedirectRecursion);
+            }
+            let input = serde_json::json!({ "Bucket": bucket });
+            let head = self.prepare(&head_bucket::OPERATION, &input)?;
+            let headers = match self.execute_at(&head, lane, depth + 1).await {
+                Ok(document) => response_headers(&document),
+                Err(Error::Service(e)) => e.metadata.http_headers,
+                Err(other) => return Err(other),
+            };
+            Ok(headers
+                .into_iter()
+                .find(|(k, _)| k == "x-amz-bucket-region")
+                .map(|(_, v)| v))
+        })
     }
 
     /// The same call aimed at the bucket's region: new host and signing
@@ -586,6 +634,12 @@ impl Client {
 
     /// Sends a prepared call, retrying as botocore's retry mode would.
     pub async fn execute(&self, call: &PreparedCall, lane: Lane) -> Result<Document> {
+        self.execute_at(call, lane, 0).await
+    }
+
+    /// `execute` for a call made `depth` HeadBucket levels deep by the
+    /// region redirector.
+    async fn execute_at(&self, call: &PreparedCall, lane: Lane, depth: u32) -> Result<Document> {
         let max_attempts = self.options.max_attempts.max(1);
         let mut attempt = 1;
         let mut redirected_call: Option<PreparedCall> = None;
@@ -613,6 +667,11 @@ impl Client {
                 }
                 Err(e) => Err(e),
             };
+            if let Err(Error::PayloadDecode { .. }) = outcome {
+                // Raised by botocore's parser, before any retry handler sees
+                // the response.
+                return outcome;
+            }
             if let Some(limiter) = &self.rate_limiter {
                 let throttled = retry::is_throttle(&outcome);
                 crate::fork::critical(|| limiter.after_attempt(throttled, epoch_seconds()));
@@ -620,8 +679,15 @@ impl Client {
             // Both retry handlers record the maximum once they have looked
             // at an attempt, so `max=` appears from the second attempt on.
             info.max = Some(max_attempts);
-            if redirected_call.is_none() {
-                if let Some(region) = self.redirect_region(current, &outcome) {
+            if let (None, Some(hint)) = (&redirected_call, self.redirect_hint(current, &outcome)) {
+                let region = match (hint, current.bucket.as_deref()) {
+                    (Some(region), _) => Some(region),
+                    (None, Some(bucket)) => self.head_bucket_region(bucket, lane, depth).await?,
+                    (None, None) => None,
+                };
+                if let Some(region) = region {
+                    // botocore's `validate_region_name`, whatever the source.
+                    crate::settings::validate_region_name(&region)?;
                     // Sent once more, straight away, and never redirected again.
                     redirected_call =
                         Some(crate::fork::critical(|| self.redirected(current, region))?);
@@ -661,6 +727,33 @@ impl Client {
             tokio::time::sleep(retry::backoff(mode, attempt)).await;
             attempt += 1;
         }
+    }
+}
+
+/// How deep HeadBucket calls of the region redirector may nest (a HEAD
+/// redirected without a region asks HEAD again). botocore has no limit of
+/// its own and ends in Python's RecursionError, after some 80 levels from a
+/// top-level script; fastboto raises RecursionError sooner.
+const MAX_HEAD_BUCKET_DEPTH: u32 = 10;
+
+/// `ResponseMetadata.HTTPHeaders` of a parsed success.
+fn response_headers(document: &Document) -> Vec<(String, String)> {
+    let field = |doc: &Document, key: &str| match doc {
+        Document::Map(fields) => fields
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone()),
+        _ => None,
+    };
+    match field(document, "ResponseMetadata").and_then(|meta| field(&meta, "HTTPHeaders")) {
+        Some(Document::Map(headers)) => headers
+            .into_iter()
+            .filter_map(|(k, v)| match v {
+                Document::Str(v) => Some((k, v)),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
     }
 }
 

@@ -133,6 +133,24 @@ pub enum Error {
         endpoint_url: String,
     },
     Service(Box<ServiceError>),
+    /// A text payload (GetBucketPolicy's policy) that is not UTF-8: botocore
+    /// decodes it with `bytes.decode("utf-8")` and lets the
+    /// `UnicodeDecodeError` escape; the binding raises that same exception
+    /// from these bytes.
+    PayloadDecode {
+        body: Vec<u8>,
+    },
+    /// The region redirector's HeadBucket kept being redirected without a
+    /// region: botocore recurses until Python's `RecursionError`; fastboto
+    /// stops after a few levels and raises that same exception type.
+    RedirectRecursion,
+    /// botocore's EndpointVariantError: the legacy endpoint data has no
+    /// FIPS/dualstack variant for the region (raised at client creation).
+    EndpointVariant {
+        /// botocore's tag list, in its order (`dualstack`, `fips`).
+        tags: Vec<&'static str>,
+        error_msg: String,
+    },
     /// A bug in fastboto, surfaced instead of a panic.
     Internal(String),
 }
@@ -168,6 +186,9 @@ impl Error {
             Error::ReadTimeout { .. } => "ReadTimeoutError",
             Error::ConnectionClosed { .. } => "ConnectionClosedError",
             Error::Service(_) => "ClientError",
+            Error::PayloadDecode { .. } => "UnicodeDecodeError",
+            Error::RedirectRecursion => "RecursionError",
+            Error::EndpointVariant { .. } => "EndpointVariantError",
             Error::Internal(_) => "FastbotoInternalError",
         }
     }
@@ -271,6 +292,12 @@ impl Error {
                 ("min_value", min_value.to_string()),
             ],
             Error::Internal(msg) => vec![("msg", msg.clone())],
+            // The binding passes `tags` on as a list.
+            Error::EndpointVariant { tags, error_msg } => {
+                vec![("tags", tags.join(",")), ("error_msg", error_msg.clone())]
+            }
+            Error::RedirectRecursion => vec![("msg", self.to_string())],
+            Error::PayloadDecode { .. } => vec![],
             Error::NoCredentials | Error::NoRegion | Error::Service(_) => vec![],
         }
     }
@@ -357,6 +384,20 @@ impl fmt::Display for Error {
                     e.code(),
                     e.operation_name,
                     e.message()
+                )
+            }
+            Error::PayloadDecode { body } => write!(
+                f,
+                "'utf-8' codec can't decode the {}-byte payload",
+                body.len()
+            ),
+            Error::RedirectRecursion => f.write_str("maximum recursion depth exceeded"),
+            Error::EndpointVariant { tags, .. } => {
+                let quoted: Vec<String> = tags.iter().map(|t| format!("'{t}'")).collect();
+                write!(
+                    f,
+                    "Unable to construct a modeled endpoint with the following variant(s) [{}]: ",
+                    quoted.join(", ")
                 )
             }
             Error::Internal(msg) => write!(f, "fastboto internal error: {msg}"),

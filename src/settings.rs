@@ -141,7 +141,7 @@ pub fn session_credentials(args: &SessionArgs) -> Result<Option<Credentials>> {
 
 /// botocore's `validate_region_name`: the region must be a host label
 /// (`^(?![0-9]+$)(?!-)[a-zA-Z0-9-]{,63}(?<!-)$`, Python's `$` included).
-fn validate_region_name(region: &str) -> Result<()> {
+pub(crate) fn validate_region_name(region: &str) -> Result<()> {
     let label = region.strip_suffix('\n').unwrap_or(region);
     let valid = label.len() <= 63
         && label
@@ -248,6 +248,7 @@ pub fn resolve_client(args: ClientArgs) -> Result<ClientOptions> {
         s3_disable_express_session_auth: parse_bool(nested("disable_s3_express_session_auth")),
         use_ssl: Some(args.use_ssl),
     };
+    endpoint::check_legacy_variant(&endpoint, &endpoint_extras)?;
     let region = endpoint::client_region_name(&endpoint, &endpoint_extras);
 
     let signature_version = match args.signature_version.as_deref() {

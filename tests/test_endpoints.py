@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from support.ours import botocore_client, fastboto_client
@@ -150,9 +150,66 @@ ENDPOINTS = st.sampled_from([None, None, None, "http://127.0.0.1:9000", "https:/
 def test_generated_endpoint_combinations(region, bucket, config, endpoint_url, operation, use_ssl):
     kwargs = dict(region_name=region, endpoint_url=endpoint_url, config=config or None, use_ssl=use_ssl)
     ours, theirs = both(kwargs, operation, bucket)
-    # Known gap: botocore's legacy endpoints.json data (not the endpoint
-    # rules) refuses dualstack/FIPS variants it has no template for, e.g.
-    # in the ISO partitions, with EndpointVariantError at client creation;
-    # fastboto follows the rules only. Those draws are not compared.
-    assume(type(theirs).__name__ != "EndpointVariantError")
     assert_same(ours, theirs, kwargs | {"bucket": bucket, "operation": operation})
+
+
+# botocore's client creation also asks its legacy endpoint data
+# (endpoints.json) for S3's FIPS/dualstack variant in the client's region and
+# raises EndpointVariantError when none is modeled, whatever the endpoint
+# URL; fastboto reads the same data (src/endpoint/legacy-s3-variants.json).
+def test_legacy_variant_data_matches_installed_botocore():
+    from support.legacy_variants import dumps, from_installed_botocore
+
+    vendored = (Path(__file__).parent.parent / "src" / "endpoint" / "legacy-s3-variants.json").read_text()
+    assert vendored == dumps(from_installed_botocore()), (
+        "regenerate: python3 tests/support/legacy_variants.py > src/endpoint/legacy-s3-variants.json")
+
+
+def _every_region_botocore_knows():
+    from support.legacy_variants import from_installed_botocore
+
+    data = from_installed_botocore()
+    names = set()
+    for p in data["partitions"]:
+        names.update(p["regions"])
+        names.update((p["s3"] or {}).get("endpoints", {}))
+    # Regions only a partition's regex knows, and ones no partition knows.
+    names.update(["eu-isoe-north-9", "us-isof-west-3", "cn-south-7", "us-gov-north-2", "xx-nowhere-1"])
+    return sorted(names)
+
+
+@pytest.mark.parametrize("region", _every_region_botocore_knows())
+@pytest.mark.parametrize("variant", [
+    {"use_dualstack_endpoint": True},
+    {"use_fips_endpoint": True},
+    {"use_dualstack_endpoint": True, "use_fips_endpoint": True},
+    {"s3": {"use_dualstack_endpoint": True}, "use_fips_endpoint": True},
+], ids=["dualstack", "fips", "dualstack+fips", "s3.dualstack+fips"])
+def test_endpoint_variant_errors_as_botocore(region, variant):
+    ours, theirs = both(dict(region_name=region, config=variant), "put_bucket_policy", "my-bucket")
+    assert_same(ours, theirs, (region, variant))
+    if type(theirs).__name__ == "EndpointVariantError":
+        assert ours.kwargs == theirs.kwargs
+
+
+@pytest.mark.parametrize("kwargs", [
+    dict(region_name="eu-isoe-west-1", endpoint_url="http://127.0.0.1:9000",
+         config={"use_dualstack_endpoint": True}),
+    dict(region_name="us-east-1", config={"region_name": "us-isof-south-1", "use_dualstack_endpoint": True}),
+    dict(region_name="fips-us-isof-south-1", config={"use_dualstack_endpoint": True}),
+    dict(region_name="us-isof-south-1-fips", config={"use_dualstack_endpoint": True}),
+    dict(region_name="eu-isoe-west-1", config={"use_dualstack_endpoint": True,
+                                               "s3": {"us_east_1_regional_endpoint": "regional"}}),
+    dict(region_name="eu-isoe-west-1", config={"s3": {"use_dualstack_endpoint": False},
+                                               "use_dualstack_endpoint": True}),
+], ids=["endpoint-url", "config-region", "fips-prefix", "fips-suffix", "regional", "s3-dualstack-false"])
+def test_endpoint_variant_error_sources(kwargs):
+    ours, theirs = both(kwargs, "get_bucket_acl", "my-bucket")
+    assert_same(ours, theirs, kwargs)
+
+
+def test_endpoint_variant_error_from_environment(monkeypatch):
+    monkeypatch.setenv("AWS_USE_DUALSTACK_ENDPOINT", "true")
+    ours, theirs = both(dict(region_name="us-isof-south-1"), "get_bucket_acl", "my-bucket")
+    assert type(theirs).__name__ == "EndpointVariantError"
+    assert_same(ours, theirs, "AWS_USE_DUALSTACK_ENDPOINT")

@@ -136,6 +136,57 @@ def test_error_caught_as_botocore_client_error(capture_server):
         pytest.fail("no ClientError raised")
 
 
+S3_NS = "http://s3.amazonaws.com/doc/2006-03-01/"
+# botocore compares ElementTree's root tag with 'Error': a namespaced root
+# ({uri}Error) takes its generic rest-xml branch (Code and Message '' under
+# Error, the children at the top level of .response); child tags lose their
+# namespace either way.
+NAMESPACED_ERRORS = {
+    "default-namespace": (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<Error xmlns="{S3_NS}"><Code>AccessDenied</Code>'
+        "<Message>Access Denied</Message><RequestId>REQ123</RequestId><HostId>HOST456</HostId></Error>"),
+    "default-namespace-nested": (
+        f'<Error xmlns="{S3_NS}"><Code>NoSuchBucket</Code><Message>m</Message>'
+        "<Detail><Reason>x</Reason></Detail></Error>"),
+    "prefixed": (
+        f'<s3:Error xmlns:s3="{S3_NS}"><s3:Code>NoSuchBucket</s3:Code><s3:Message>m</s3:Message></s3:Error>'),
+    "default-undeclared": '<Error xmlns=""><Code>AccessDenied</Code><Message>m</Message></Error>',
+    "namespaced-children-only": (
+        '<Error><Code xmlns="urn:x">NoSuchBucket</Code><p:Message xmlns:p="urn:p">m</p:Message></Error>'),
+}
+
+
+@pytest.mark.parametrize("operation", list(OPERATIONS))
+@pytest.mark.parametrize("name", list(NAMESPACED_ERRORS))
+def test_namespaced_error_body(capture_server, operation, name):
+    capture_server.set_response(CannedResponse(
+        403, COMMON + AMZ_IDS + [("Content-Type", "application/xml")], NAMESPACED_ERRORS[name].encode()))
+    ours, theirs, _ = both(capture_server, operation)
+    if name.startswith("default-namespace") or name == "prefixed":
+        assert theirs.error.response["Error"] == {"Message": "", "Code": ""}, "harness: botocore changed"
+
+
+def test_namespaced_error_document_in_a_200_is_not_an_error(capture_server):
+    """botocore's 200-error check also compares root.tag with 'Error'."""
+    capture_server.set_response(ok(200, NAMESPACED_ERRORS["default-namespace"].encode()))
+    ours, theirs, _ = both(capture_server, "get_bucket_acl", dict(Bucket="my-bucket"))
+    assert theirs.error is None
+
+
+@pytest.mark.parametrize("retry_mode", ["legacy", "standard", "adaptive"])
+@pytest.mark.parametrize("body", [b'{"Sid": "caf\xe9"}', b"\xff", b'{"a": 1}\xed\xa0\x80', b"\xe2\x82"],
+                         ids=["latin-1", "lone-ff", "encoded-surrogate", "truncated"])
+def test_non_utf8_policy_raises_unicode_decode_error(capture_server, retry_mode, body):
+    """botocore decodes GetBucketPolicy's payload with bytes.decode('utf-8'): UnicodeDecodeError, not retried."""
+    capture_server.set_response(ok(200, body, [("Content-Type", "application/json")]))
+    kw = custom(capture_server, config={"retries": {"mode": retry_mode}})
+    ours, theirs, _ = both(capture_server, "get_bucket_policy", client_kwargs=kw)
+    assert type(theirs.error) is UnicodeDecodeError  # noqa: E721 - exact type
+    assert type(ours.error) is UnicodeDecodeError  # noqa: E721
+    assert ours.error.args == theirs.error.args
+    assert len(ours.requests) == 1
+
+
 # ---------------------------------------------------------------------------
 # successes
 # ---------------------------------------------------------------------------
@@ -300,6 +351,158 @@ def test_region_redirect_is_remembered_per_bucket(capture_server):
         outcomes[label] = (first, second, other)
     for o, t in zip(outcomes["ours"], outcomes["theirs"]):
         assert_same_outcome(o, t)
+
+
+# Redirect-like errors that name no region (no x-amz-bucket-region header, no
+# <Region> in the body): botocore's S3RegionRedirectorv2.get_bucket_region
+# sends HeadBucket (a call of its own: new invocation id, its own retries and
+# redirect), takes x-amz-bucket-region from its response or from the
+# ClientError it raised, and re-sends the original call there once.
+NO_REGION_REDIRECTS = {
+    "301-permanent-redirect": xml_error(
+        301, "PermanentRedirect",
+        "The bucket you are attempting to access must be addressed using the specified endpoint.",
+        Endpoint="my-bucket.s3.eu-west-1.amazonaws.com", Bucket="my-bucket"),
+    "307-temporary-redirect": xml_error(
+        307, "TemporaryRedirect", "Please re-send this request to the specified temporary endpoint."),
+    "400-illegal-location-constraint": xml_error(
+        400, "IllegalLocationConstraintException", "The eu-south-1 location constraint is not valid."),
+    # 'Region' in the error, but empty: a redirect, and no region from it.
+    "400-authorization-header-malformed-empty-region": xml_error(
+        400, "AuthorizationHeaderMalformed", "The authorization header is malformed", Region=""),
+}
+
+
+def _head(status, region="eu-west-1"):
+    """A HeadBucket answer (no body), with x-amz-bucket-region unless region is None."""
+    return CannedResponse(status, COMMON + AMZ_IDS + ([("x-amz-bucket-region", region)] if region else []))
+
+
+# What the HEAD requests get, in order (the first one goes to the client's region).
+HEAD_ANSWERS = {
+    "301-with-region": [_head(301), _head(200)],  # HeadBucket is itself redirected
+    "200-with-region": [_head(200)],
+    "403-with-region": [_head(403)],  # ClientError from head_bucket: headers still read
+    "404-with-region": [_head(404)],
+    "400-with-region": [_head(400), _head(200)],  # HeadBucket's special 400 redirect
+    "301-to-us-east-1": [_head(301, "us-east-1"), _head(200)],
+    "200-without-region": [_head(200, None)],  # no region: the original error stands
+    "403-without-region": [_head(403, None)],
+    "400-without-region": [_head(400, None)],
+    "301-then-301-without-region": [_head(301), _head(301, None)],  # redirected once only
+    "invalid-region": [_head(200, "not a region!")],  # InvalidRegionError
+}
+
+
+def _sequence(outcome):
+    """(method, host, path, which invocation, amz-sdk-request) of each request sent."""
+    ids = {}
+    return [
+        (r.method, r.host, r.path_and_query, ids.setdefault(r.header("amz-sdk-invocation-id"), len(ids)),
+         r.header("amz-sdk-request"))
+        for r in outcome.requests
+    ]
+
+
+def _signing_regions(outcome):
+    return [(r.header("Authorization") or "").split("/")[2:3] for r in outcome.requests]
+
+
+def _redirect_via_head(server, kw, operation, answers):
+    final = ok(200, b"{}") if operation == "get_bucket_policy" else ok(204)
+    server.set_response(final)
+    ours_c, theirs_c = client_pair(**kw)
+    server.enqueue(*answers)
+    theirs = call_and_capture(server, theirs_c, operation, **OPERATIONS[operation])
+    server.enqueue(*answers)
+    ours = call_and_capture(server, ours_c, operation, **OPERATIONS[operation])
+    assert "HEAD" in [r.method for r in theirs.requests], "harness: botocore did not ask HeadBucket"
+    assert_same_outcome(ours, theirs)
+    assert _sequence(ours) == _sequence(theirs)
+    assert _signing_regions(ours) == _signing_regions(theirs)
+    return ours, theirs
+
+
+@pytest.mark.parametrize("mode", ["proxy", "custom"])
+@pytest.mark.parametrize("head", list(HEAD_ANSWERS))
+def test_region_redirect_without_region_asks_head_bucket(capture_server, mode, head):
+    kw = _proxy(capture_server) if mode == "proxy" else custom(capture_server)
+    answers = [NO_REGION_REDIRECTS["301-permanent-redirect"]] + HEAD_ANSWERS[head]
+    _redirect_via_head(capture_server, kw, "delete_bucket_policy", answers)
+
+
+@pytest.mark.parametrize("operation", list(OPERATIONS))
+@pytest.mark.parametrize("name", list(NO_REGION_REDIRECTS))
+def test_each_redirect_without_region_asks_head_bucket(capture_server, operation, name):
+    answers = [NO_REGION_REDIRECTS[name]] + HEAD_ANSWERS["301-with-region"]
+    ours, theirs = _redirect_via_head(capture_server, _proxy(capture_server), operation, answers)
+    assert [r.method for r in theirs.requests][1:3] == ["HEAD", "HEAD"]
+
+
+def test_head_bucket_path_style(capture_server):
+    """HEAD /my-bucket when path-style."""
+    kw = _proxy(capture_server, {"s3": {"addressing_style": "path"}})
+    answers = [NO_REGION_REDIRECTS["301-permanent-redirect"]] + HEAD_ANSWERS["301-with-region"]
+    ours, _ = _redirect_via_head(capture_server, kw, "put_bucket_policy", answers)
+    assert [r.path_and_query for r in ours.requests][1:3] == ["/my-bucket", "/my-bucket"]
+
+
+def test_head_bucket_signed_with_hmac_v1(capture_server):
+    """signature_version="s3": HeadBucket is signed as botocore's HmacV1Auth signs it."""
+    from test_stores import hmac_v1_signature
+
+    capture_server.set_response(ok(204))
+    kw = _proxy(capture_server, {"signature_version": "s3"})
+    ours_c, theirs_c = client_pair(**kw)
+    answers = [NO_REGION_REDIRECTS["301-permanent-redirect"]] + HEAD_ANSWERS["301-with-region"]
+    capture_server.enqueue(*answers)
+    theirs = call_and_capture(capture_server, theirs_c, "delete_bucket_policy", Bucket="my-bucket")
+    capture_server.enqueue(*answers)
+    ours = call_and_capture(capture_server, ours_c, "delete_bucket_policy", Bucket="my-bucket")
+    assert ours.error is None and theirs.error is None, scrub(f"{ours.error!r} {theirs.error!r}")
+    assert ours.result == theirs.result
+    assert [s[:4] for s in _sequence(ours)] == [s[:4] for s in _sequence(theirs)]
+    assert [r.method for r in ours.requests] == ["DELETE", "HEAD", "HEAD", "DELETE"]
+    for r in ours.requests:
+        assert r.header("Authorization") == hmac_v1_signature(r), "HmacV1 signature differs from botocore's"
+
+
+@pytest.mark.parametrize("retry_mode", ["standard", "adaptive", "legacy"])
+def test_head_bucket_is_retried_as_its_own_call(capture_server, retry_mode):
+    """HeadBucket's 5xx answers are retried under its own invocation id; its x-amz-bucket-region still counts."""
+    kw = _proxy(capture_server)
+    kw["config"] = dict(kw["config"], retries={"mode": retry_mode, "max_attempts": 3})
+    answers = [NO_REGION_REDIRECTS["301-permanent-redirect"], _head(500), _head(503), _head(200)]
+    _redirect_via_head(capture_server, kw, "delete_bucket_policy", answers)
+
+
+def test_region_found_by_head_bucket_is_remembered(capture_server):
+    capture_server.set_response(ok(204))
+    ours_c, theirs_c = client_pair(**_proxy(capture_server))
+    outcomes = {}
+    for label, c in (("theirs", theirs_c), ("ours", ours_c)):
+        capture_server.enqueue(NO_REGION_REDIRECTS["301-permanent-redirect"], *HEAD_ANSWERS["200-with-region"])
+        first = call_and_capture(capture_server, c, "delete_bucket_policy", Bucket="my-bucket")
+        second = call_and_capture(capture_server, c, "get_bucket_policy", Bucket="my-bucket")
+        outcomes[label] = (first, second)
+    for o, t in zip(outcomes["ours"], outcomes["theirs"]):
+        assert_same_outcome(o, t)
+        assert _sequence(o) == _sequence(t)
+    assert len(outcomes["theirs"][1].requests) == 1
+
+
+def test_head_bucket_redirected_without_region_forever(capture_server):
+    """botocore recurses (HEAD, redirected, asks HEAD again...) until RecursionError; fastboto
+    raises RecursionError too, after fewer requests."""
+    noreg = NO_REGION_REDIRECTS["301-permanent-redirect"]
+    capture_server.set_response(lambda req: _head(301, None) if req.method == "HEAD" else noreg)
+    ours_c, theirs_c = client_pair(**_proxy(capture_server))
+    theirs = call_and_capture(capture_server, theirs_c, "delete_bucket_policy", Bucket="my-bucket")
+    ours = call_and_capture(capture_server, ours_c, "delete_bucket_policy", Bucket="my-bucket")
+    assert type(theirs.error) is RecursionError  # noqa: E721 - exact type
+    assert type(ours.error) is RecursionError  # noqa: E721
+    assert 2 < len(ours.requests) <= len(theirs.requests)
+    assert {r.method for r in ours.requests[1:]} == {"HEAD"}
 
 
 # ---------------------------------------------------------------------------

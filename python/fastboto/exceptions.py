@@ -57,6 +57,12 @@ _SPECS = [
     ),
     ("EndpointResolutionError", "BotoCoreError", "{msg}"),
     ("InvalidEndpointConfigurationError", "BotoCoreError", "Invalid endpoint configuration: {msg}"),
+    ("BaseEndpointResolverError", "BotoCoreError", "An unspecified error occurred"),
+    (
+        "EndpointVariantError",
+        "BaseEndpointResolverError",
+        "Unable to construct a modeled endpoint with the following variant(s) {tags}: ",
+    ),
     (
         "InvalidS3AddressingStyleError",
         "BotoCoreError",
@@ -272,5 +278,9 @@ def _from_core(class_name: str, kwargs: dict, response: Any, operation_name: str
         error = response.get("Error", {})
         code = error.get("QueryErrorCode") or error.get("Code")
         return modeled_class(code)(response, operation_name)
+    if class_name == "RecursionError":
+        return RecursionError(kwargs["msg"])
+    if class_name == "EndpointVariantError":
+        kwargs["tags"] = kwargs["tags"].split(",")
     cls = classes.get(class_name, classes["BotoCoreError"])
     return cls(**kwargs)

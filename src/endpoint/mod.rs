@@ -15,6 +15,7 @@
 //! [`preload`]); a resolution afterwards is a tree walk over precompiled
 //! conditions.
 
+mod legacy;
 mod rules;
 mod stdlib;
 #[cfg(test)]
@@ -274,6 +275,9 @@ struct ClientRegion {
     /// `endpoint_config["region_name"]`: the `AWS::Region` builtin and
     /// `client.meta.region_name`.
     endpoint_region: String,
+    /// The region the legacy endpoint resolver is asked for (`None`: S3's
+    /// partition endpoint, or `us-east-1` with dualstack).
+    legacy_lookup: Option<String>,
     fips: bool,
     legacy_global: bool,
 }
@@ -295,7 +299,8 @@ fn client_region(cfg: &ClientEndpointConfig, extras: &ClientEndpointExtras) -> C
     // Config.region_name, and then to S3's partition endpoint `aws-global`
     // (or `us-east-1` when dualstack, a special case in
     // `EndpointResolver.construct_endpoint`).
-    let endpoint_region = match lookup.or_else(|| extras.config_region_name.clone()) {
+    let legacy_lookup = lookup.or_else(|| extras.config_region_name.clone());
+    let endpoint_region = match legacy_lookup.clone() {
         Some(r) => r,
         None if cfg.use_dualstack_endpoint.unwrap_or(false) => "us-east-1".to_owned(),
         None => "aws-global".to_owned(),
@@ -307,9 +312,26 @@ fn client_region(cfg: &ClientEndpointConfig, extras: &ClientEndpointExtras) -> C
     };
     ClientRegion {
         endpoint_region,
+        legacy_lookup,
         fips: pseudo_fips || cfg.use_fips_endpoint.unwrap_or(false),
         legacy_global,
     }
+}
+
+/// The EndpointVariantError botocore's client creation raises when its
+/// legacy endpoint data models no FIPS/dualstack variant of S3 for the
+/// client's region (dualstack in `aws-iso-e` and `aws-iso-f`, for one). It
+/// does so whatever the endpoint URL.
+pub fn check_legacy_variant(
+    cfg: &ClientEndpointConfig,
+    extras: &ClientEndpointExtras,
+) -> Result<(), Error> {
+    let cr = client_region(cfg, extras);
+    legacy::check_variant(
+        cr.legacy_lookup.as_deref(),
+        cfg.use_dualstack_endpoint.unwrap_or(false),
+        cr.fips,
+    )
 }
 
 /// `client.meta.region_name` for an S3 client with this configuration

@@ -1,10 +1,13 @@
 //! One module per S3 operation: its shapes and its `Operation` description.
-//! Adding an operation means adding a module and one line to `ALL`.
+//! Adding an operation means adding a module and one line to `ALL`
+//! (`ALL` lists the public client methods; internal operations such as
+//! `head_bucket`, which the region redirector sends, stay out of it).
 
 pub mod common;
 pub mod delete_bucket_policy;
 pub mod get_bucket_acl;
 pub mod get_bucket_policy;
+pub mod head_bucket;
 pub mod put_bucket_acl;
 pub mod put_bucket_policy;
 

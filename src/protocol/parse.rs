@@ -56,7 +56,7 @@ pub fn parse_response(
     let meta = metadata(resp, retry_attempts);
     let mut out = vec![("ResponseMetadata".to_string(), meta.to_document())];
     if let Some(shape) = op.output {
-        parse_output(op, shape, resp, &mut out);
+        parse_output(op, shape, resp, &mut out)?;
     }
     Ok(Document::Map(out))
 }
@@ -79,7 +79,8 @@ fn looks_like_200_error(op: &Operation, resp: &HttpResponse) -> bool {
     }
     match xml::parse(&resp.body) {
         Err(_) => true,
-        Ok(root) => root.name == "Error",
+        // `root.tag == 'Error'`: a namespaced `{uri}Error` is not.
+        Ok(root) => root.name == "Error" && !root.namespaced,
     }
 }
 
@@ -88,7 +89,7 @@ fn parse_output(
     shape: &Shape,
     resp: &HttpResponse,
     out: &mut Vec<(String, Document)>,
-) {
+) -> Result<(), Error> {
     for member in shape.members() {
         if member.location == Location::Header {
             if let Some(v) = member
@@ -102,13 +103,19 @@ fn parse_output(
     match op.output_payload {
         Payload::Member(name) => {
             let Some(member) = shape.members().iter().find(|m| m.name == name) else {
-                return;
+                return Ok(());
             };
             match member.shape.kind {
-                ShapeKind::String | ShapeKind::Blob => out.push((
-                    name.to_string(),
-                    Document::Str(String::from_utf8_lossy(&resp.body).into_owned()),
-                )),
+                // botocore decodes a text payload with `body.decode("utf-8")`
+                // and lets a UnicodeDecodeError escape the call.
+                ShapeKind::String | ShapeKind::Blob => match std::str::from_utf8(&resp.body) {
+                    Ok(text) => out.push((name.to_string(), Document::Str(text.to_string()))),
+                    Err(_) => {
+                        return Err(Error::PayloadDecode {
+                            body: resp.body.clone(),
+                        })
+                    }
+                },
                 _ => {
                     if let Ok(root) = xml::parse(&resp.body) {
                         out.push((name.to_string(), parse_node(member.shape, &root)));
@@ -118,7 +125,7 @@ fn parse_output(
         }
         Payload::None => {
             if resp.body.is_empty() {
-                return;
+                return Ok(());
             }
             if let Ok(root) = xml::parse(&resp.body) {
                 if let Document::Map(fields) = parse_node(shape, &root) {
@@ -127,6 +134,7 @@ fn parse_output(
             }
         }
     }
+    Ok(())
 }
 
 /// botocore's shape-directed `_parse_shape` over an element.
@@ -285,7 +293,10 @@ pub fn parse_error(op: &Operation, resp: &HttpResponse, retry_attempts: u32) -> 
         return from_status();
     };
     let mut parsed = generic_dict(&root);
-    if root.name == "Error" {
+    // botocore compares ElementTree's tag, so `<Error xmlns="...">` (tag
+    // `{uri}Error`) takes the generic rest-xml branch below: empty Code and
+    // Message under Error, the children at the top level.
+    if root.name == "Error" && !root.namespaced {
         take(&mut parsed, "RequestId");
         take(&mut parsed, "HostId");
         return service_error(
@@ -309,4 +320,54 @@ pub fn parse_error(op: &Operation, resp: &HttpResponse, retry_attempts: u32) -> 
     )];
     merge(&mut out, parsed);
     service_error(out, meta)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::get_bucket_policy::OPERATION as GET_POLICY;
+
+    fn response(status: u16, body: &[u8]) -> HttpResponse {
+        HttpResponse {
+            status,
+            headers: vec![],
+            body: body.to_vec(),
+        }
+    }
+
+    #[test]
+    fn namespaced_error_root_is_not_an_s3_error() {
+        // botocore: root.tag is `{uri}Error`, so the generic rest-xml branch.
+        let body = br#"<Error xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Code>AccessDenied</Code><Message>m</Message><RequestId>r1</RequestId></Error>"#;
+        let e = parse_error(&GET_POLICY, &response(403, body), 0);
+        let s = |v: &str| Document::Str(v.to_string());
+        assert_eq!(
+            e.parsed,
+            vec![
+                (
+                    "Error".to_string(),
+                    Document::Map(vec![
+                        ("Message".to_string(), s("")),
+                        ("Code".to_string(), s(""))
+                    ])
+                ),
+                ("Code".to_string(), s("AccessDenied")),
+                ("Message".to_string(), s("m")),
+            ]
+        );
+        assert_eq!(e.metadata.request_id.as_deref(), Some("r1"));
+        assert_eq!(e.code(), "");
+    }
+
+    #[test]
+    fn non_utf8_policy_is_a_decode_error() {
+        let outcome = parse_response(&GET_POLICY, &response(200, b"{\"a\":\"caf\xe9\"}"), 0);
+        assert!(matches!(outcome, Err(Error::PayloadDecode { .. })));
+        let ok = parse_response(
+            &GET_POLICY,
+            &response(200, "{\"a\":\"café\"}".as_bytes()),
+            0,
+        );
+        assert!(ok.is_ok());
+    }
 }

@@ -188,6 +188,10 @@ pub struct Node {
     /// ElementTree's `.text`: text before the first child, or None.
     pub text: Option<String>,
     pub children: Vec<Node>,
+    /// Whether the element is in a namespace (a prefix, or a default
+    /// `xmlns="..."` in scope): ElementTree's tag is then `{uri}name`, which
+    /// botocore compares with `'Error'` as it stands.
+    pub namespaced: bool,
 }
 
 impl Node {
@@ -212,11 +216,11 @@ fn is_xml_char(c: char) -> bool {
 
 /// Whether `name`'s prefix (if any) is declared in scope, as expat's
 /// namespace processing (ElementTree's) requires.
-fn prefix_declared(name: &str, scopes: &[Vec<String>]) -> bool {
+fn prefix_declared(name: &str, scopes: &[(Vec<String>, Option<bool>)]) -> bool {
     match name.split_once(':') {
         None => true,
         Some(("xml", _)) | Some(("xmlns", _)) => true,
-        Some((prefix, _)) => scopes.iter().any(|s| s.iter().any(|p| p == prefix)),
+        Some((prefix, _)) => scopes.iter().any(|(s, _)| s.iter().any(|p| p == prefix)),
     }
 }
 
@@ -237,13 +241,16 @@ pub fn parse(doc: &[u8]) -> Result<Node, String> {
     let mut stack: Vec<Node> = Vec::new();
     let mut root: Option<Node> = None;
     let mut buf = Vec::new();
-    let mut scopes: Vec<Vec<String>> = Vec::new();
+    // Per open element: the prefixes it declares, and its default namespace
+    // declaration (`Some(true)` for `xmlns="uri"`, `Some(false)` for `xmlns=""`).
+    let mut scopes: Vec<(Vec<String>, Option<bool>)> = Vec::new();
 
     fn start_node(
         e: &quick_xml::events::BytesStart<'_>,
-        scopes: &mut Vec<Vec<String>>,
+        scopes: &mut Vec<(Vec<String>, Option<bool>)>,
     ) -> Result<Node, String> {
         let mut declared = Vec::new();
+        let mut default_ns = None;
         let mut attrs = Vec::new();
         for attr in e.attributes() {
             let attr = attr.map_err(|e| e.to_string())?;
@@ -253,6 +260,7 @@ pub fn parse(doc: &[u8]) -> Result<Node, String> {
                 continue;
             }
             if key == "xmlns" {
+                default_ns = Some(!attr.value.is_empty());
                 continue;
             }
             if attr.value.as_ref().contains('<') {
@@ -260,13 +268,16 @@ pub fn parse(doc: &[u8]) -> Result<Node, String> {
             }
             attrs.push(attr);
         }
-        scopes.push(declared);
+        scopes.push((declared, default_ns));
         let qname = e.name().as_ref().to_string();
         if !prefix_declared(&qname, scopes) {
             return Err(format!("unbound prefix in {qname}"));
         }
+        let namespaced =
+            qname.contains(':') || scopes.iter().rev().find_map(|(_, d)| *d).unwrap_or(false);
         let mut node = Node {
             name: local_name(&qname),
+            namespaced,
             ..Node::default()
         };
         for attr in attrs {
@@ -419,6 +430,20 @@ mod tests {
         assert!(parse(b"<a x=\"<\"/>").is_err());
         assert!(parse(b"<a>a & b</a>").is_err());
         assert!(parse(b"<p:a xmlns:p=\"u\"><p:b/></p:a>").is_ok());
+    }
+
+    #[test]
+    fn records_whether_an_element_is_in_a_namespace() {
+        let root = parse(b"<Error xmlns=\"urn:s3\"><Code>c</Code><In xmlns=\"\"><X/></In></Error>")
+            .unwrap();
+        assert_eq!(root.name, "Error");
+        assert!(root.namespaced);
+        assert!(root.child("Code").unwrap().namespaced);
+        let inner = root.child("In").unwrap();
+        assert!(!inner.namespaced, "xmlns=\"\" undeclares the default");
+        assert!(!inner.child("X").unwrap().namespaced);
+        assert!(!parse(b"<Error><Code/></Error>").unwrap().namespaced);
+        assert!(parse(b"<p:Error xmlns:p=\"u\"/>").unwrap().namespaced);
     }
 
     #[test]

@@ -33,6 +33,16 @@ pub fn to_pyerr(py: Python<'_>, error: Error) -> PyErr {
 }
 
 fn build<'py>(py: Python<'py>, error: &Error) -> PyResult<Bound<'py, PyAny>> {
+    if let Error::PayloadDecode { body } = error {
+        // botocore's parser runs `body.decode("utf-8")`: the same call gives
+        // the same UnicodeDecodeError (positions, reason).
+        return match PyBytes::new(py, body).call_method1("decode", ("utf-8",)) {
+            Err(decode_error) => Ok(decode_error.into_value(py).into_bound(py).into_any()),
+            Ok(_) => Err(PyRuntimeError::new_err(
+                "fastboto internal error: payload reported as not UTF-8 decodes",
+            )),
+        };
+    }
     let kwargs = PyDict::new(py);
     for (k, v) in error.kwargs() {
         kwargs.set_item(k, python_text(py, &v)?)?;
