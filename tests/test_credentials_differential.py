@@ -24,6 +24,7 @@ fixture disables IMDS).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import json
@@ -38,6 +39,8 @@ import boto3
 import botocore.auth
 import botocore.exceptions
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import fastboto
 from support.reference import assert_same_error, call_and_capture, verify_sigv4
@@ -533,3 +536,121 @@ def test_credential_process_missing_binary(home, monkeypatch, capture_server):
         expected = botocore.exceptions.CredentialRetrievalError(provider="custom-process", error_msg=str(theirs.value))
         assert str(ours.value) == str(expected), step
     assert not capture_server.requests
+
+
+# ---------------------------------------------------------------------------
+# Generated combinations of sources
+# ---------------------------------------------------------------------------
+@contextlib.contextmanager
+def generated_sources(env: Dict[str, str], credentials: str, config: str):
+    """Set ``env`` and both files' text for the duration, then restore.
+    (Hypothesis runs many examples in one test: monkeypatch cannot be used.)"""
+    creds_path = Path(os.environ["AWS_SHARED_CREDENTIALS_FILE"])
+    config_path = Path(os.environ["AWS_CONFIG_FILE"])
+    saved = {k: os.environ.get(k) for k in GENERATED_ENV_NAMES}
+    saved_files = creds_path.read_text(), config_path.read_text()
+    try:
+        for k in GENERATED_ENV_NAMES:
+            os.environ.pop(k, None)
+        os.environ.update(env)
+        creds_path.write_text(credentials)
+        config_path.write_text(config)
+        yield
+    finally:
+        creds_path.write_text(saved_files[0])
+        config_path.write_text(saved_files[1])
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+GENERATED_ENV_NAMES = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
+                       "AWS_PROFILE", "AWS_DEFAULT_PROFILE")
+PROFILES = ("default", "dev", "other")
+PROFILE_CONTENT = st.sampled_from(["keys", "keys+token", "key-only", "process", "region-only", "absent"])
+GEN_ENV = st.fixed_dictionaries({}, optional={
+    "AWS_ACCESS_KEY_ID": st.sampled_from(["AKIAENVFAKE", ""]),
+    "AWS_SECRET_ACCESS_KEY": st.sampled_from(["env-secret-fake", ""]),
+    "AWS_SESSION_TOKEN": st.sampled_from(["env-token-fake", ""]),
+    "AWS_SECURITY_TOKEN": st.just("env-sectoken-fake"),
+    "AWS_PROFILE": st.sampled_from(PROFILES),
+    "AWS_DEFAULT_PROFILE": st.sampled_from(PROFILES),
+})
+
+
+def _profile_text(file: str, profile: str, content: str, process_command: str) -> str:
+    if content == "absent":
+        return ""
+    header = f"[profile {profile}]\n" if file == "config" and profile != "default" else f"[{profile}]\n"
+    name = f"{file}{profile}"
+    body = {
+        "keys": keys(name),
+        "keys+token": keys(name, f"{name}-token-fake"),
+        "key-only": f"aws_access_key_id = AKIA{name.upper()}FAKE\n",
+        "process": f"credential_process = {process_command} {name}\n",
+        "region-only": "region = eu-west-1\n",
+    }[content]
+    return header + body
+
+
+@settings(max_examples=int(os.environ.get("FASTBOTO_CREDENTIAL_EXAMPLES", "60")), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(env=GEN_ENV,
+       creds_file=st.fixed_dictionaries({p: PROFILE_CONTENT for p in PROFILES}),
+       config_file=st.fixed_dictionaries({p: PROFILE_CONTENT for p in PROFILES}),
+       profile_name=st.sampled_from([None, None, *PROFILES]),
+       explicit=st.sampled_from([None, "session", "client"]))
+def test_generated_source_precedence(home, env, creds_file, config_file, profile_name, explicit):
+    """Random mixes of env keys, profiles in both files (keys, partial keys,
+    credential_process, nothing) and profile selection: the credentials found
+    (and their method), or the error, equal botocore's."""
+    script = home / "credproc_named.py"
+    if not script.exists():
+        script.write_text(
+            "import json, sys\n"
+            "name = sys.argv[1]\n"
+            "print(json.dumps({'Version': 1, 'AccessKeyId': 'AKIA' + name.upper() + 'PROCFAKE',"
+            " 'SecretAccessKey': name + '-proc-secret-fake'}))\n")
+    command = f"{sys.executable} {script}"
+    credentials = "".join(_profile_text("credentials", p, c, command) for p, c in creds_file.items())
+    config = "".join(_profile_text("config", p, c, command) for p, c in config_file.items())
+    session_kwargs = {} if profile_name is None else {"profile_name": profile_name}
+    client_kwargs = {}
+    if explicit == "session":
+        session_kwargs.update(EXPLICIT)
+    elif explicit == "client":
+        client_kwargs.update(CLIENT)
+
+    def outcome(make_session):
+        try:
+            session = make_session(**session_kwargs)
+            creds = session.get_credentials()
+            frozen = None if creds is None else creds.get_frozen_credentials()
+            found = None if creds is None else (frozen.access_key, frozen.secret_key, frozen.token, creds.method)
+            session.client("s3", region_name="us-east-1", **client_kwargs)
+            return ("ok", found)
+        except Exception as e:  # noqa: BLE001
+            return e
+
+    with generated_sources(env, credentials, config):
+        theirs = outcome(_boto3_session)
+        ours = outcome(fastboto.Session)
+    context = dict(env=env, credentials=credentials, config=config, session=session_kwargs, client=client_kwargs)
+    if isinstance(theirs, BaseException):
+        assert isinstance(ours, BaseException), f"botocore raised {theirs!r}, fastboto gave {ours} for {context}"
+        assert_same_error(ours, theirs)
+    else:
+        assert ours == theirs, f"for {context}"
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "botocore 1.43's ReadOnlyCredentials is (access_key, secret_key, token, account_id) and "
+    "Credentials has .account_id; fastboto's frozen credentials are a 3-tuple without account_id"))
+def test_frozen_credentials_shape():
+    theirs = _boto3_session(**EXPLICIT).get_credentials()
+    ours = fastboto.Session(**EXPLICIT).get_credentials()
+    assert type(ours.get_frozen_credentials())._fields == type(theirs.get_frozen_credentials())._fields
+    assert tuple(ours.get_frozen_credentials()) == tuple(theirs.get_frozen_credentials())
+    assert ours.account_id == theirs.account_id
