@@ -407,3 +407,134 @@ def test_resource_boto3_does_not_have_same_class(name):
     with pytest.raises(Exception) as ours:
         fastboto.resource(name, region_name="us-east-1", **CREDS)
     assert type(ours.value).__name__ == type(theirs.value).__name__
+
+
+# ---------------------------------------------------------------------------
+# client.meta.config: the user's Config with what the client resolved
+# ---------------------------------------------------------------------------
+# Filled in by botocore's client from its defaults; compared by
+# test_meta_config_resolved_defaults (xfail) so the rest is still compared.
+RESOLVED_DEFAULTS = ("s3_disable_express_session_auth", "inject_host_prefix", "request_min_compression_size_bytes",
+                     "disable_request_compression", "account_id_endpoint_mode")
+META_CONFIGS = [
+    {},
+    {"region_name": "eu-west-1"},
+    {"signature_version": "s3"},
+    {"signature_version": "s3v4", "user_agent_extra": "app/1.0"},
+    {"connect_timeout": 5, "read_timeout": 7, "max_pool_connections": 3},
+    {"retries": {"mode": "standard"}},
+    {"retries": {"total_max_attempts": 2, "mode": "adaptive"}},
+    {"s3": {"addressing_style": "path", "use_accelerate_endpoint": True}},
+    {"use_fips_endpoint": True, "proxies": {"https": "http://127.0.0.1:9"}},
+    {"request_checksum_calculation": "when_required", "response_checksum_validation": "when_required"},
+    {"tcp_keepalive": True},
+]
+
+
+def _meta_config(module, cfg_cls, cfg, **client_kwargs):
+    config = cfg_cls(**copy.deepcopy(cfg)) if cfg else None
+    client = module.client("s3", region_name="us-west-2", config=config, **CREDS, **client_kwargs)
+    meta = client.meta.config
+    return {n: getattr(meta, n) for n in OPTION_NAMES if n not in RESOLVED_DEFAULTS + ("user_agent",)}
+
+
+@pytest.mark.parametrize("cfg", META_CONFIGS, ids=repr)
+def test_meta_config_matches(cfg):
+    ours = _meta_config(fastboto, fastboto.Config, cfg)
+    theirs = _meta_config(boto3, botocore.config.Config, cfg)
+    assert ours == theirs
+
+
+ENV_CASES = [("AWS_RETRY_MODE", "standard"), ("AWS_REQUEST_CHECKSUM_CALCULATION", "when_required"),
+             ("AWS_RESPONSE_CHECKSUM_VALIDATION", "when_required"),
+             pytest.param("AWS_MAX_ATTEMPTS", "3", marks=pytest.mark.xfail(strict=True, reason=(
+                 "AWS_MAX_ATTEMPTS=3: botocore's client.meta.config.retries holds total_max_attempts=3; "
+                 "fastboto's holds only the mode")))]
+
+
+@pytest.mark.parametrize("var,value", ENV_CASES)
+def test_meta_config_from_environment(monkeypatch, var, value):
+    monkeypatch.setenv(var, value)
+    assert _meta_config(fastboto, fastboto.Config, {}) == _meta_config(boto3, botocore.config.Config, {})
+
+
+@pytest.mark.parametrize("cfg", [{"s3": {"use_dualstack_endpoint": True}}, {"use_dualstack_endpoint": True}],
+                         ids=["s3-block", "top-level"])
+@pytest.mark.xfail(strict=True, reason=(
+    "dualstack in client.meta.config: botocore copies Config(s3={'use_dualstack_endpoint': True}) to "
+    "meta.config.use_dualstack_endpoint and Config(use_dualstack_endpoint=True) to meta.config.s3; "
+    "fastboto's meta.config keeps only what was given (the request URLs agree)"))
+def test_meta_config_dualstack_propagates(cfg):
+    assert _meta_config(fastboto, fastboto.Config, cfg) == _meta_config(boto3, botocore.config.Config, cfg)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "Config(parameter_validation=False): botocore's client.meta.config.parameter_validation reads True; "
+    "fastboto's keeps False"))
+def test_meta_config_parameter_validation():
+    cfg = {"parameter_validation": False}
+    assert _meta_config(fastboto, fastboto.Config, cfg) == _meta_config(boto3, botocore.config.Config, cfg)
+
+
+def _prepared_or_error(client, prepare, params):
+    try:
+        request = prepare(client, params)
+    except Exception as e:  # noqa: BLE001
+        return type(e).__name__
+    body = request.body if isinstance(request.body, (bytes, type(None))) else request.body.encode()
+    owner = {k.lower(): v for k, v in request.headers.items()}.get("x-amz-expected-bucket-owner")
+    return request.url, body or b"", owner.decode() if isinstance(owner, bytes) else owner
+
+
+@pytest.mark.parametrize("params", [
+    {"Bucket": "my-bucket"},
+    {"Bucket": "my-bucket", "Policy": "{}", "ExpectedBucketOwner": 123},
+], ids=["missing-Policy", "int-ExpectedBucketOwner"])
+@pytest.mark.xfail(strict=True, reason=(
+    "Config(parameter_validation=False) is not honoured: botocore skips validation and sends the "
+    "request (no body for a missing Policy, str() of a non-str header value); fastboto still raises "
+    "ParamValidationError"))
+def test_parameter_validation_false(params):
+    from support.reference import botocore_client, capture_botocore_prepared
+    from support.ours import fastboto_client
+
+    cfg = {"parameter_validation": False}
+    theirs = _prepared_or_error(botocore_client(region_name="us-east-1", config=cfg),
+                                lambda c, p: capture_botocore_prepared(c, "put_bucket_policy", **p), params)
+    assert not isinstance(theirs, str), theirs  # the premise: botocore sends it
+    ours = _prepared_or_error(fastboto_client(region_name="us-east-1", config=cfg),
+                              lambda c, p: c.prepare_request("put_bucket_policy", **p), params)
+    assert ours == theirs
+
+
+def test_meta_config_user_agent_names_fastboto():
+    ua = fastboto.client("s3", region_name="us-west-2", **CREDS).meta.config.user_agent
+    assert "fastboto" in ua
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "client.meta.config leaves s3_disable_express_session_auth, inject_host_prefix, "
+    "request_min_compression_size_bytes, disable_request_compression and account_id_endpoint_mode "
+    "None; botocore's client fills them (False, True, 10240, False, 'preferred')"))
+def test_meta_config_resolved_defaults():
+    ours = fastboto.client("s3", region_name="us-west-2", **CREDS).meta.config
+    theirs = boto3.client("s3", region_name="us-west-2", **CREDS).meta.config
+    assert {n: getattr(ours, n) for n in RESOLVED_DEFAULTS} == {n: getattr(theirs, n) for n in RESOLVED_DEFAULTS}
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "Config(retries={'max_attempts': N}): botocore's client.meta.config.retries holds "
+    "{'total_max_attempts': N + 1, ...}; fastboto's keeps {'max_attempts': N, ...}"))
+def test_meta_config_retries_max_attempts():
+    cfg = {"retries": {"max_attempts": 3}}
+    assert _meta_config(fastboto, fastboto.Config, cfg)["retries"] == _meta_config(boto3, botocore.config.Config, cfg)["retries"]
+
+
+@pytest.mark.parametrize("mode", ["standard", "in-region", "cross-region", "mobile"])
+@pytest.mark.xfail(strict=True, reason=(
+    "defaults_mode is not applied: botocore's smart defaults set connect_timeout, the retry mode and "
+    "s3 us_east_1_regional_endpoint (client.meta.config shows them; the us-east-1 URL changes, see "
+    "test_config_sources_differential); fastboto keeps the legacy defaults"))
+def test_meta_config_defaults_mode(mode):
+    cfg = {"defaults_mode": mode}
+    assert _meta_config(fastboto, fastboto.Config, cfg) == _meta_config(boto3, botocore.config.Config, cfg)
