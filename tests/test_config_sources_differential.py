@@ -265,6 +265,13 @@ CASES = [
          config_file="[default]\nservices = local\n" + SERVICES),
     Case("services-endpoint-and-file-dualstack",
          config_file="[default]\nuse_dualstack_endpoint = true\nservices = local\n" + SERVICES),
+    # -- defaults_mode (smart defaults: us_east_1_regional_endpoint among them) --------
+    *[Case(f"config-defaults-mode-{m}-{r}", config={"defaults_mode": m}, region_name=r)
+      for m in ("legacy", "standard", "in-region", "cross-region", "mobile") for r in ("us-east-1", "eu-west-1")],
+    Case("env-defaults-mode-standard", env={"AWS_DEFAULTS_MODE": "standard"}, region_name="us-east-1"),
+    Case("file-defaults-mode-standard", config_file="[default]\ndefaults_mode = standard\n", region_name="us-east-1"),
+    Case("defaults-mode-standard-explicit-legacy-endpoint", config={"defaults_mode": "standard"},
+         config_file="[default]\n" + s3_block(us_east_1_regional_endpoint="legacy"), region_name="us-east-1"),
     # -- request checksum / payload settings from the sources --------------------------
     *[Case(f"env-request-checksum-{v}", env={"AWS_REQUEST_CHECKSUM_CALCULATION": v})
       for v in ("when_required", "WHEN_REQUIRED", "when_supported")],
@@ -314,7 +321,14 @@ _IGNORE = ("Config(ignore_configured_endpoint_urls=...) is not honoured: botocor
 _META_CONFIG_REGION = ("client.meta.endpoint_url when Config(region_name='us-east-1') is given: botocore "
                        "reports https://s3.us-east-1.amazonaws.com (with region_name=\"us-east-1\" as an argument "
                        "alone it reports https://s3.amazonaws.com), fastboto https://s3.amazonaws.com; the request URLs agree")
+_DEFAULTS_MODE = ("defaults_mode (Config, AWS_DEFAULTS_MODE or the config file) other than legacy: botocore's "
+                   "smart defaults make S3 in us-east-1 regional (https://my-bucket.s3.us-east-1.amazonaws.com); "
+                   "fastboto ignores defaults_mode and uses the global endpoint")
 XFAIL: Dict[str, str] = {
+    **{f"config-defaults-mode-{m}-us-east-1": _DEFAULTS_MODE for m in ("standard", "in-region", "cross-region",
+                                                                         "mobile")},
+    "env-defaults-mode-standard": _DEFAULTS_MODE,
+    "file-defaults-mode-standard": _DEFAULTS_MODE,
     **{f"env-fips-{v}-us-east-1": _META_FIPS for v in ("true", "TRUE", "True")},
     "config-fips-us-east-1": _META_FIPS,
     "file-s3-addressing-bogus": _FILE_VALUE.format("s3 addressing_style", "InvalidS3AddressingStyleError"),
