@@ -393,7 +393,8 @@ def walk(make_session, scenario: Scenario, server) -> Dict[str, Any]:
     out: Dict[str, Any] = {}
     try:
         session = make_session(**scenario.session)
-        out["session"] = ("profile", session.profile_name)
+        out["session"] = ("profile", session.profile_name, "available", sorted(session.available_profiles),
+                          "region", session.region_name)
     except Exception as e:  # noqa: BLE001 - we compare exceptions
         out["session"] = e
         return out
