@@ -538,3 +538,47 @@ def test_meta_config_retries_max_attempts():
 def test_meta_config_defaults_mode(mode):
     cfg = {"defaults_mode": mode}
     assert _meta_config(fastboto, fastboto.Config, cfg) == _meta_config(boto3, botocore.config.Config, cfg)
+
+
+# ---------------------------------------------------------------------------
+# A botocore Config given to fastboto (README: "A botocore Config is accepted too")
+# ---------------------------------------------------------------------------
+@pytest.mark.parametrize("cfg", [
+    {"s3": {"addressing_style": "path"}},
+    {"region_name": "eu-west-1", "use_fips_endpoint": True},
+    {"s3": {"use_dualstack_endpoint": True}},
+    {"signature_version": "s3v4", "request_checksum_calculation": "when_required"},
+    {"s3": {"use_accelerate_endpoint": True}},
+], ids=repr)
+def test_botocore_config_accepted(cfg):
+    """fastboto.client(config=botocore.config.Config(...)) prepares the request
+    botocore sends for the same Config."""
+    from support.reference import botocore_client, capture_botocore_prepared
+
+    params = {"Bucket": "my-bucket", "Policy": "{}"}
+    theirs = capture_botocore_prepared(
+        botocore_client(region_name="us-west-2", config=botocore.config.Config(**copy.deepcopy(cfg))),
+        "put_bucket_policy", **params)
+    ours = fastboto.client("s3", region_name="us-west-2", config=botocore.config.Config(**copy.deepcopy(cfg)),
+                           **CREDS).prepare_request("put_bucket_policy", **params)
+    assert ours.url == theirs.url
+    oh = {k.lower(): v for k, v in ours.headers.items()}
+    th = {k.lower(): (v.decode() if isinstance(v, bytes) else v) for k, v in theirs.headers.items()}
+    for name in ("x-amz-sdk-checksum-algorithm", "x-amz-checksum-crc32", "content-md5"):
+        assert oh.get(name) == th.get(name), name
+    scope = lambda auth: auth.split("Credential=")[1].split(",")[0].split("/")[2:4]  # noqa: E731
+    assert scope(oh["authorization"]) == scope(th["authorization"])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(n_positional=st.integers(0, len(OPTION_NAMES) + 2), options=OPTIONS,
+       extra=st.sampled_from([None, "bogus", "region", "S3"]))
+def test_generated_construction(n_positional, options, extra):
+    """A positional prefix of options plus keywords (clashing, unknown or
+    valid): the same Config or the same TypeError."""
+    positional = tuple(options.get(name, botocore.config.Config.OPTION_DEFAULTS[name])
+                       for name in OPTION_NAMES[:n_positional])
+    kwargs = dict(options)
+    if extra is not None:
+        kwargs[extra] = 1
+    assert_same_construction(positional, kwargs)
