@@ -471,3 +471,34 @@ def test_generated_source_combinations(env, top, s3, config, region, endpoint_ur
     assume(not variant_error(theirs))
     ours, theirs = drop_known_meta_gap(ours, theirs, config)
     assert_same(ours, theirs, dict(env=env, file_top=top, file_s3=s3, **kwargs, bucket=bucket))
+
+
+# ---------------------------------------------------------------------------
+# The same settings in a profile chosen by Session(profile_name=...)
+# ---------------------------------------------------------------------------
+PROFILE_FILES = {
+    "fips": "[profile dev]\nregion = us-west-2\nuse_fips_endpoint = true\n",
+    "dualstack-nested": "[profile dev]\nregion = eu-west-1\n" + s3_block(use_dualstack_endpoint="true"),
+    "path": "[profile dev]\nregion = eu-west-1\n" + s3_block(addressing_style="path"),
+    "accelerate": "[profile dev]\nregion = eu-west-1\n" + s3_block(use_accelerate_endpoint="true"),
+    "us-east-1-regional": "[profile dev]\nregion = us-east-1\n" + s3_block(us_east_1_regional_endpoint="regional"),
+    "services": "[profile dev]\nregion = eu-west-1\nservices = local\n" + SERVICES,
+    "default-differs": "[default]\nuse_fips_endpoint = true\n[profile dev]\nregion = us-west-2\n",
+}
+
+
+@pytest.mark.parametrize("name", list(PROFILE_FILES))
+def test_profile_name_selects_the_settings(name):
+    import boto3
+
+    from support.reference import FAKE_ACCESS_KEY, FAKE_SECRET_KEY
+
+    creds = dict(aws_access_key_id=FAKE_ACCESS_KEY, aws_secret_access_key=FAKE_SECRET_KEY)
+    params = dict(Bucket="my-bucket", **PARAMS)
+    with sources({}, PROFILE_FILES[name]):
+        ours_client = fastboto.Session(profile_name="dev", **creds).client("s3")
+        theirs_client = boto3.Session(profile_name="dev", **creds).client("s3")
+        prepared = ours_client.prepare_request("put_bucket_policy", **params)
+        request = capture_botocore_prepared(theirs_client, "put_bucket_policy", **params)
+    assert_same(_view(prepared.url, prepared.headers, ours_client),
+                _view(request.url, request.headers, theirs_client), name)
