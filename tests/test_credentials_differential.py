@@ -227,6 +227,13 @@ SCENARIOS = [
              credentials="[default]\n" + keys("one") + "aws_access_key_id = AKIATWOFAKE\n"),
     Scenario("credentials-file-continuation-line",
              credentials="[default]\naws_access_key_id = AKIAFILEFAKE\n  continued\naws_secret_access_key = s\n"),
+    Scenario("region-in-credentials-file", credentials="[default]\nregion = eu-west-2\n" + keys("file")),
+    Scenario("region-in-both-files", credentials="[default]\nregion = eu-west-2\n" + keys("file"),
+             config="[default]\nregion = ap-south-1\n"),
+    Scenario("region-env-over-credentials-file", env={"AWS_DEFAULT_REGION": "ca-central-1"},
+             credentials="[default]\nregion = eu-west-2\n" + keys("file")),
+    Scenario("profile-only-in-credentials-file-with-region", credentials="[dev]\nregion = eu-west-2\n" + keys("dev"),
+             config="[profile other]\nregion = ap-south-1\n", session={"profile_name": "dev"}),
     # -- legacy files: ec2-credentials-file, boto-config ---------------------
     Scenario("ec2-credentials-file", env={"AWS_CREDENTIAL_FILE": "{home}/ec2creds"},
              files={"ec2creds": "AWSAccessKeyId=AKIAEC2FAKE\nAWSSecretKey=ec2-secret-fake\n"}),
