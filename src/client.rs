@@ -41,6 +41,8 @@ pub struct ClientOptions {
     pub signature_version: SignatureVersion,
     /// Send Content-MD5 and no flexible checksum, as botocore < 1.36 did.
     pub legacy_content_md5: bool,
+    /// A `defaults_mode` other than `legacy` set the defaults.
+    pub smart_defaults: bool,
     /// `s3.payload_signing_enabled`; only an explicit `False` changes anything.
     pub payload_signing_enabled: Option<bool>,
     pub user_agent: String,

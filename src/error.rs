@@ -47,6 +47,16 @@ impl ServiceError {
     }
 }
 
+/// botocore's `defaults_mode` values, in its order.
+pub const DEFAULTS_MODES: [&str; 6] = [
+    "legacy",
+    "auto",
+    "standard",
+    "in-region",
+    "cross-region",
+    "mobile",
+];
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Error {
     /// botocore `ParamValidationError`; the payload is the full report
@@ -97,6 +107,9 @@ pub enum Error {
     },
     InvalidRetryMode {
         provided_retry_mode: String,
+    },
+    InvalidDefaultsMode {
+        mode: String,
     },
     InvalidMaxRetryAttempts {
         provided: String,
@@ -177,6 +190,7 @@ impl Error {
             Error::InvalidConfig { .. } => "InvalidConfigError",
             Error::InvalidRegion { .. } => "InvalidRegionError",
             Error::InvalidRetryMode { .. } => "InvalidRetryModeError",
+            Error::InvalidDefaultsMode { .. } => "InvalidDefaultsMode",
             Error::InvalidMaxRetryAttempts { .. } => "InvalidMaxRetryAttemptsError",
             Error::UnsupportedSignatureVersion { .. } => "UnsupportedSignatureVersionError",
             Error::InvalidProxy { .. } => "InvalidConfigError",
@@ -284,6 +298,10 @@ impl Error {
                     "('legacy', 'standard', 'adaptive')".to_string(),
                 ),
             ],
+            Error::InvalidDefaultsMode { mode } => vec![
+                ("mode", mode.clone()),
+                ("valid_modes", DEFAULTS_MODES.join(", ")),
+            ],
             Error::InvalidMaxRetryAttempts {
                 provided,
                 min_value,
@@ -350,6 +368,12 @@ impl fmt::Display for Error {
                 f,
                 "Invalid value provided to \"mode\": \"{provided_retry_mode}\" must be one of: \
                  ('legacy', 'standard', 'adaptive')"
+            ),
+            Error::InvalidDefaultsMode { mode } => write!(
+                f,
+                "Client configured with invalid defaults mode: {mode}. Valid defaults modes \
+                 include: {}.",
+                DEFAULTS_MODES.join(", ")
             ),
             Error::InvalidMaxRetryAttempts { provided, min_value } => write!(
                 f,

@@ -48,6 +48,8 @@ pub struct ClientArgs {
     pub tcp_keepalive: Option<bool>,
     pub proxies: Vec<(String, String)>,
     pub retry_mode: Option<String>,
+    /// `Config(defaults_mode=...)`.
+    pub defaults_mode: Option<String>,
     pub max_attempts: Option<u32>,
     pub total_max_attempts: Option<u32>,
     pub addressing_style: Option<String>,
@@ -189,6 +191,65 @@ fn checksum_setting(config_key: &str, value: Option<String>, valid: [&str; 2]) -
     Ok(lower)
 }
 
+/// What a `defaults_mode` other than `legacy` changes (botocore's
+/// sdk-default-configuration.json): these become the defaults that
+/// arguments, `Config`, the environment and the config file override.
+#[derive(Debug, Clone, Copy)]
+struct SmartDefaults {
+    connect_timeout: f64,
+}
+
+/// botocore's `_resolve_defaults_mode` and `merge_smart_defaults`. `auto`
+/// looks at `AWS_EXECUTION_ENV` + `AWS_REGION`/`AWS_DEFAULT_REGION` as
+/// botocore does; the instance-metadata region botocore would ask for next
+/// is not fetched (so off EC2 both give `standard`).
+fn smart_defaults(
+    args: &ClientArgs,
+    ctx: &Context,
+    region: Option<&str>,
+) -> Result<Option<SmartDefaults>> {
+    let mode = args
+        .defaults_mode
+        .clone()
+        .filter(|m| !m.is_empty())
+        .or_else(|| {
+            ctx.shared
+                .setting_or_default(&ctx.env, &ctx.profile, "defaults_mode")
+        })
+        .unwrap_or_else(|| "legacy".into());
+    let lower = mode.to_lowercase();
+    if !crate::error::DEFAULTS_MODES.contains(&lower.as_str()) {
+        return Err(Error::InvalidDefaultsMode { mode });
+    }
+    let resolved = match lower.as_str() {
+        "legacy" => return Ok(None),
+        "auto" => {
+            let current = ctx
+                .env
+                .get_nonempty("AWS_EXECUTION_ENV")
+                .and_then(|_| {
+                    ctx.env
+                        .get("AWS_REGION")
+                        .or_else(|| ctx.env.get("AWS_DEFAULT_REGION"))
+                })
+                .filter(|r| !r.is_empty());
+            match current {
+                Some(current) if Some(current.as_str()) == region => "in-region",
+                Some(_) => "cross-region",
+                None => "standard",
+            }
+        }
+        other => other,
+    }
+    .to_string();
+    let connect_timeout = match resolved.as_str() {
+        "in-region" => 1.1,
+        "mobile" => 30.0,
+        _ => 3.1,
+    };
+    Ok(Some(SmartDefaults { connect_timeout }))
+}
+
 pub fn resolve_client(args: ClientArgs) -> Result<ClientOptions> {
     let ctx = Context::load(&args.session)?;
     let region = ctx
@@ -197,6 +258,7 @@ pub fn resolve_client(args: ClientArgs) -> Result<ClientOptions> {
     if let Some(r) = &region {
         validate_region_name(r)?;
     }
+    let smart = smart_defaults(&args, &ctx, region.as_deref())?;
 
     let ignore_configured =
         parse_bool(ctx.setting("ignore_configured_endpoint_urls")).unwrap_or(false);
@@ -235,7 +297,8 @@ pub fn resolve_client(args: ClientArgs) -> Result<ClientOptions> {
         us_east_1_regional_endpoint: args
             .s3_us_east_1_regional_endpoint
             .clone()
-            .or_else(|| nested("us_east_1_regional_endpoint")),
+            .or_else(|| nested("us_east_1_regional_endpoint"))
+            .or_else(|| smart.map(|_| "regional".to_string())),
         use_arn_region: args
             .s3_use_arn_region
             .or_else(|| parse_bool(nested("use_arn_region"))),
@@ -282,6 +345,8 @@ pub fn resolve_client(args: ClientArgs) -> Result<ClientOptions> {
     let retry_mode = match args
         .retry_mode
         .clone()
+        .or_else(|| ctx.setting("retry_mode"))
+        .or_else(|| smart.map(|_| "standard".to_string()))
         .or_else(|| {
             ctx.shared
                 .setting_or_default(&ctx.env, &ctx.profile, "retry_mode")
@@ -374,13 +439,17 @@ pub fn resolve_client(args: ClientArgs) -> Result<ClientOptions> {
         credentials,
         signature_version,
         legacy_content_md5,
+        smart_defaults: smart.is_some(),
         // botocore: Config.s3 (its truthiness) over the profile's s3 block.
         payload_signing_enabled: args
             .s3_payload_signing_enabled
             .or_else(|| parse_bool(nested("payload_signing_enabled"))),
         user_agent,
         transport: TransportOptions {
-            connect_timeout: secs(args.connect_timeout, 60),
+            connect_timeout: match (args.connect_timeout, smart) {
+                (None, Some(smart)) => Duration::from_secs_f64(smart.connect_timeout),
+                (given, _) => secs(given, 60),
+            },
             read_timeout: secs(args.read_timeout, 60),
             max_pool_connections: args.max_pool_connections.unwrap_or(10) as usize,
             tcp_keepalive: args.tcp_keepalive.unwrap_or(false),

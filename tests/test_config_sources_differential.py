@@ -333,14 +333,7 @@ _IGNORE = ("Config(ignore_configured_endpoint_urls=...) is not honoured: botocor
 _META_CONFIG_REGION = ("client.meta.endpoint_url when Config(region_name='us-east-1') is given: botocore "
                        "reports https://s3.us-east-1.amazonaws.com (with region_name=\"us-east-1\" as an argument "
                        "alone it reports https://s3.amazonaws.com), fastboto https://s3.amazonaws.com; the request URLs agree")
-_DEFAULTS_MODE = ("defaults_mode (Config, AWS_DEFAULTS_MODE or the config file) other than legacy: botocore's "
-                   "smart defaults make S3 in us-east-1 regional (https://my-bucket.s3.us-east-1.amazonaws.com); "
-                   "fastboto ignores defaults_mode and uses the global endpoint")
 XFAIL: Dict[str, str] = {
-    **{f"config-defaults-mode-{m}-us-east-1": _DEFAULTS_MODE for m in ("standard", "in-region", "cross-region",
-                                                                         "mobile")},
-    "env-defaults-mode-standard": _DEFAULTS_MODE,
-    "file-defaults-mode-standard": _DEFAULTS_MODE,
     **{f"env-fips-{v}-us-east-1": _META_FIPS for v in ("true", "TRUE", "True")},
     "config-fips-us-east-1": _META_FIPS,
     "file-s3-addressing-bogus": _FILE_VALUE.format("s3 addressing_style", "InvalidS3AddressingStyleError"),

@@ -530,13 +530,40 @@ def test_meta_config_retries_max_attempts():
     assert _meta_config(fastboto, fastboto.Config, cfg)["retries"] == _meta_config(boto3, botocore.config.Config, cfg)["retries"]
 
 
-@pytest.mark.parametrize("mode", ["standard", "in-region", "cross-region", "mobile"])
-@pytest.mark.xfail(strict=True, reason=(
-    "defaults_mode is not applied: botocore's smart defaults set connect_timeout, the retry mode and "
-    "s3 us_east_1_regional_endpoint (client.meta.config shows them; the us-east-1 URL changes, see "
-    "test_config_sources_differential); fastboto keeps the legacy defaults"))
-def test_meta_config_defaults_mode(mode):
-    cfg = {"defaults_mode": mode}
+@pytest.mark.parametrize("cfg", [
+    {"defaults_mode": "standard"}, {"defaults_mode": "in-region"}, {"defaults_mode": "cross-region"},
+    {"defaults_mode": "mobile"}, {"defaults_mode": "auto"}, {"defaults_mode": "legacy"},
+    {"defaults_mode": "standard", "connect_timeout": 5, "s3": {"addressing_style": "path"}},
+    {"defaults_mode": "mobile", "retries": {"mode": "legacy"}, "s3": {"us_east_1_regional_endpoint": "legacy"}},
+], ids=repr)
+def test_meta_config_defaults_mode(cfg):
+    assert _meta_config(fastboto, fastboto.Config, cfg) == _meta_config(boto3, botocore.config.Config, cfg)
+
+
+@pytest.mark.parametrize("mode", ["bogus", "STANDARD-ish", "in region"])
+def test_invalid_defaults_mode(mode):
+    with pytest.raises(Exception) as theirs:
+        boto3.client("s3", region_name="us-west-2", config=botocore.config.Config(defaults_mode=mode), **CREDS)
+    with pytest.raises(Exception) as ours:
+        fastboto.client("s3", region_name="us-west-2", config=fastboto.Config(defaults_mode=mode), **CREDS)
+    assert type(ours.value).__name__ == type(theirs.value).__name__ == "InvalidDefaultsMode"
+    assert isinstance(ours.value, botocore.exceptions.BotoCoreError)
+    assert str(ours.value) == str(theirs.value)
+
+
+@pytest.mark.parametrize("execution_env", [None, "AWS_Lambda_python3.11"])
+@pytest.mark.parametrize("current_region", [None, "", "us-west-2", "eu-west-1"])
+def test_auto_defaults_mode_from_execution_environment(monkeypatch, execution_env, current_region):
+    """`auto` is in-region/cross-region from AWS_EXECUTION_ENV + AWS_REGION
+    (connect_timeout 1.1 vs 3.1), else standard (off EC2: the IMDS lookup
+    botocore tries next finds nothing here)."""
+    for name, value in (("AWS_EXECUTION_ENV", execution_env), ("AWS_REGION", current_region)):
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    cfg = {"defaults_mode": "auto"}
     assert _meta_config(fastboto, fastboto.Config, cfg) == _meta_config(boto3, botocore.config.Config, cfg)
 
 

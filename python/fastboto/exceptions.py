@@ -87,6 +87,12 @@ _SPECS = [
         'Invalid value provided to "mode": "{provided_retry_mode}" must be one of: {valid_modes}',
     ),
     (
+        "InvalidDefaultsMode",
+        "BotoCoreError",
+        "Client configured with invalid defaults mode: {mode}. Valid defaults modes include: "
+        "{valid_modes}.",
+    ),
+    (
         "InvalidChecksumConfigError",
         "BotoCoreError",
         "Unsupported configuration value for {config_key}. Expected one of {valid_options} but "

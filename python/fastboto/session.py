@@ -237,6 +237,13 @@ def _client_config(config: Optional[Config], resolved: dict) -> Config:
     )
     if provided.get("signature_version") is None:
         provided["signature_version"] = "s3v4"
+    # botocore consumes defaults_mode: its smart defaults show up as the
+    # values they set, the mode itself as None.
+    provided.pop("defaults_mode", None)
+    if resolved["smart_defaults"]:
+        if provided.get("connect_timeout") is None:
+            provided["connect_timeout"] = resolved["connect_timeout"]
+        provided["s3"] = {"us_east_1_regional_endpoint": "regional", **(provided.get("s3") or {})}
     return Config(**provided)
 
 
@@ -250,6 +257,7 @@ def _flatten_config(config: Config, options: dict) -> None:
     for name in (
         "user_agent_extra",
         "user_agent_appid",
+        "defaults_mode",
         "connect_timeout",
         "read_timeout",
         "max_pool_connections",

@@ -99,6 +99,8 @@ impl CoreClient {
             &o.response_checksum_validation,
         )?;
         out.set_item("user_agent", &o.user_agent)?;
+        out.set_item("smart_defaults", o.smart_defaults)?;
+        out.set_item("connect_timeout", o.transport.connect_timeout.as_secs_f64())?;
         Ok(out)
     }
 
@@ -415,6 +417,7 @@ fn extract_client_args(d: &Bound<'_, PyDict>) -> PyResult<ClientArgs> {
             _ => Vec::new(),
         },
         retry_mode: opt_string(d, "retries.mode")?,
+        defaults_mode: opt_string(d, "defaults_mode")?,
         max_attempts: opt_u32(d, "retries.max_attempts")?,
         total_max_attempts: opt_u32(d, "retries.total_max_attempts")?,
         addressing_style: opt_string(d, "s3.addressing_style")?,
