@@ -111,6 +111,12 @@ pub enum Error {
     InvalidDefaultsMode {
         mode: String,
     },
+    InvalidS3AddressingStyle {
+        style: String,
+    },
+    InvalidS3UsEast1RegionalEndpoint {
+        value: String,
+    },
     InvalidMaxRetryAttempts {
         provided: String,
         min_value: u32,
@@ -191,6 +197,10 @@ impl Error {
             Error::InvalidRegion { .. } => "InvalidRegionError",
             Error::InvalidRetryMode { .. } => "InvalidRetryModeError",
             Error::InvalidDefaultsMode { .. } => "InvalidDefaultsMode",
+            Error::InvalidS3AddressingStyle { .. } => "InvalidS3AddressingStyleError",
+            Error::InvalidS3UsEast1RegionalEndpoint { .. } => {
+                "InvalidS3UsEast1RegionalEndpointConfigError"
+            }
             Error::InvalidMaxRetryAttempts { .. } => "InvalidMaxRetryAttemptsError",
             Error::UnsupportedSignatureVersion { .. } => "UnsupportedSignatureVersionError",
             Error::InvalidProxy { .. } => "InvalidConfigError",
@@ -298,6 +308,12 @@ impl Error {
                     "('legacy', 'standard', 'adaptive')".to_string(),
                 ),
             ],
+            Error::InvalidS3AddressingStyle { style } => {
+                vec![("s3_addressing_style", style.clone())]
+            }
+            Error::InvalidS3UsEast1RegionalEndpoint { value } => {
+                vec![("s3_us_east_1_regional_endpoint_config", value.clone())]
+            }
             Error::InvalidDefaultsMode { mode } => vec![
                 ("mode", mode.clone()),
                 ("valid_modes", DEFAULTS_MODES.join(", ")),
@@ -368,6 +384,14 @@ impl fmt::Display for Error {
                 f,
                 "Invalid value provided to \"mode\": \"{provided_retry_mode}\" must be one of: \
                  ('legacy', 'standard', 'adaptive')"
+            ),
+            Error::InvalidS3AddressingStyle { style } => write!(
+                f,
+                "S3 addressing style {style} is invalid. Valid options are: 'auto', 'virtual', and 'path'"
+            ),
+            Error::InvalidS3UsEast1RegionalEndpoint { value } => write!(
+                f,
+                "S3 us-east-1 regional endpoint option {value} is invalid. Valid options are: \"legacy\", \"regional\""
             ),
             Error::InvalidDefaultsMode { mode } => write!(
                 f,

@@ -53,6 +53,8 @@ pub struct ClientArgs {
     pub max_attempts: Option<u32>,
     pub total_max_attempts: Option<u32>,
     pub addressing_style: Option<String>,
+    /// `Config(ignore_configured_endpoint_urls=...)` (its truthiness).
+    pub ignore_configured_endpoint_urls: Option<bool>,
     pub s3_use_dualstack_endpoint: Option<bool>,
     pub s3_use_accelerate_endpoint: Option<bool>,
     pub s3_us_east_1_regional_endpoint: Option<String>,
@@ -260,8 +262,10 @@ pub fn resolve_client(args: ClientArgs) -> Result<ClientOptions> {
     }
     let smart = smart_defaults(&args, &ctx, region.as_deref())?;
 
-    let ignore_configured =
-        parse_bool(ctx.setting("ignore_configured_endpoint_urls")).unwrap_or(false);
+    let ignore_configured = args
+        .ignore_configured_endpoint_urls
+        .or_else(|| parse_bool(ctx.setting("ignore_configured_endpoint_urls")))
+        .unwrap_or(false);
     let endpoint_url = match args.endpoint_url.clone() {
         Some(url) => Some(url),
         None if ignore_configured => None,
@@ -306,6 +310,22 @@ pub fn resolve_client(args: ClientArgs) -> Result<ClientOptions> {
             .s3_disable_multiregion_access_points
             .or_else(|| parse_bool(nested("s3_disable_multiregion_access_points"))),
     };
+    // botocore validates these whatever their source (its Config for the
+    // addressing style, `_should_force_s3_global` for the us-east-1 one).
+    if let Some(style) = &endpoint.addressing_style {
+        if !["virtual", "auto", "path"].contains(&style.as_str()) {
+            return Err(Error::InvalidS3AddressingStyle {
+                style: style.clone(),
+            });
+        }
+    }
+    if let Some(value) = &endpoint.us_east_1_regional_endpoint {
+        if !["legacy", "regional"].contains(&value.as_str()) {
+            return Err(Error::InvalidS3UsEast1RegionalEndpoint {
+                value: value.clone(),
+            });
+        }
+    }
     let endpoint_extras = ClientEndpointExtras {
         config_region_name: args.config_region_name.clone(),
         s3_disable_express_session_auth: parse_bool(nested("disable_s3_express_session_auth")),

@@ -64,6 +64,12 @@ _SPECS = [
         "Unable to construct a modeled endpoint with the following variant(s) {tags}: ",
     ),
     (
+        "InvalidS3UsEast1RegionalEndpointConfigError",
+        "BotoCoreError",
+        "S3 us-east-1 regional endpoint option {s3_us_east_1_regional_endpoint_config} is invalid. "
+        'Valid options are: "legacy", "regional"',
+    ),
+    (
         "InvalidS3AddressingStyleError",
         "BotoCoreError",
         "S3 addressing style {s3_addressing_style} is invalid. Valid options are: 'auto', "

@@ -258,6 +258,7 @@ def _flatten_config(config: Config, options: dict) -> None:
         "user_agent_extra",
         "user_agent_appid",
         "defaults_mode",
+        "ignore_configured_endpoint_urls",
         "connect_timeout",
         "read_timeout",
         "max_pool_connections",

@@ -421,6 +421,7 @@ fn extract_client_args(d: &Bound<'_, PyDict>) -> PyResult<ClientArgs> {
         max_attempts: opt_u32(d, "retries.max_attempts")?,
         total_max_attempts: opt_u32(d, "retries.total_max_attempts")?,
         addressing_style: opt_string(d, "s3.addressing_style")?,
+        ignore_configured_endpoint_urls: opt_bool(d, "ignore_configured_endpoint_urls")?,
         s3_use_dualstack_endpoint: opt_bool(d, "s3.use_dualstack_endpoint")?,
         s3_use_accelerate_endpoint: opt_bool(d, "s3.use_accelerate_endpoint")?,
         s3_us_east_1_regional_endpoint: opt_string(d, "s3.us_east_1_regional_endpoint")?,
