@@ -253,16 +253,10 @@ def test_session_signatures(name):
     assert _params(getattr(fastboto.Session, name)) == _params(getattr(boto3.session.Session, name))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "fastboto.Session.resource(service_name, **kwargs) takes no positional arguments after "
-    "the service name; boto3's takes region_name, api_version, use_ssl, ... positionally"))
 def test_session_resource_signature():
     assert _params(fastboto.Session.resource) == _params(boto3.session.Session.resource)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "fastboto.Session.resource(service_name, **kwargs): resource('s3', 'us-west-2') raises "
-    "TypeError; boto3 takes region_name positionally"))
 def test_resource_positional_region():
     theirs = boto3.Session(**CREDS).resource("s3", "us-west-2")
     ours = fastboto.Session(**CREDS).resource("s3", "us-west-2")
@@ -365,9 +359,6 @@ WRONG_API_VERSIONS = ["1999-01-01", "latest", "2006-03-02", ""]
 
 
 @pytest.mark.parametrize("api_version", WRONG_API_VERSIONS)
-@pytest.mark.xfail(strict=True, reason=(
-    "fastboto ignores api_version; botocore raises DataNotFoundError "
-    "('Unable to load data for: s3/<api_version>/service-2') for an S3 API version it has no model for"))
 def test_wrong_api_version_client(api_version):
     theirs = _client_outcome(boto3, api_version)
     assert isinstance(theirs, botocore.exceptions.DataNotFoundError)  # the premise
@@ -375,9 +366,6 @@ def test_wrong_api_version_client(api_version):
     assert_same_error(ours if isinstance(ours, Exception) else None, theirs)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "fastboto ignores api_version; boto3.resource raises UnknownAPIVersionError "
-    "(a DataNotFoundError) for an S3 resource API version it has no model for"))
 def test_wrong_api_version_resource():
     with pytest.raises(botocore.exceptions.DataNotFoundError) as theirs:
         boto3.resource("s3", region_name="us-east-1", api_version="1999-01-01", **CREDS)
@@ -400,7 +388,7 @@ def test_resource_boto3_does_not_have_is_a_data_not_found_error(name):
 @pytest.mark.parametrize("name", ["nope", "sts"])
 @pytest.mark.xfail(strict=True, reason=(
     "boto3.resource() of a service without a resource model raises "
-    "boto3.exceptions.ResourceNotExistsError; fastboto raises UnknownServiceError"))
+    "boto3.exceptions.ResourceNotExistsError; fastboto raises UnknownServiceError (a DataNotFoundError too)"))
 def test_resource_boto3_does_not_have_same_class(name):
     with pytest.raises(Exception) as theirs:
         boto3.resource(name, region_name="us-east-1", **CREDS)

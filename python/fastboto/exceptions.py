@@ -55,6 +55,19 @@ _SPECS = [
         "DataNotFoundError",
         "Unknown service: '{service_name}'. Valid service names are: {known_service_names}",
     ),
+    # boto3's resource errors (boto3.exceptions), both DataNotFoundErrors there too.
+    (
+        "UnknownAPIVersionError",
+        "DataNotFoundError",
+        "The '{service_name}' resource does not support an API version of: {bad_api_version}\n"
+        "Valid API versions are: {available_api_versions}",
+    ),
+    (
+        "ResourceNotExistsError",
+        "DataNotFoundError",
+        "The '{service_name}' resource does not exist.\nThe available resources are:\n"
+        "   - {available_services}\n",
+    ),
     ("EndpointResolutionError", "BotoCoreError", "{msg}"),
     ("InvalidEndpointConfigurationError", "BotoCoreError", "Invalid endpoint configuration: {msg}"),
     ("BaseEndpointResolverError", "BotoCoreError", "An unspecified error occurred"),

@@ -9,6 +9,8 @@ from . import _core
 from .config import Config, config_from_botocore
 
 SUPPORTED_SERVICES = ("s3",)
+# The one S3 API version botocore and boto3 have models for.
+S3_API_VERSION = "2006-03-01"
 
 
 class _Unsigned:
@@ -168,6 +170,12 @@ class Session:
                 service_name=service_name,
                 known_service_names=", ".join(SUPPORTED_SERVICES),
             )
+        if api_version is not None and api_version != S3_API_VERSION:
+            from . import exceptions
+
+            # botocore's loader path: os.path.join(service, api_version, "service-2")
+            data_path = "/".join(part for part in (service_name, api_version, "service-2") if part)
+            raise exceptions.DataNotFoundError(data_path=data_path)
         config = config_from_botocore(config)
         config_region_name = config.region_name if config is not None else None
         if region_name is None and config is not None and config.region_name is not None:
@@ -214,11 +222,41 @@ class Session:
 
         return _aio_client(self, *args, **kwargs)
 
-    def resource(self, service_name: str, **kwargs: Any):
+    def resource(
+        self,
+        service_name: str,
+        region_name: Optional[str] = None,
+        api_version: Optional[str] = None,
+        use_ssl: bool = True,
+        verify: Any = None,
+        endpoint_url: Optional[str] = None,
+        aws_access_key_id: Optional[str] = None,
+        aws_secret_access_key: Optional[str] = None,
+        aws_session_token: Optional[str] = None,
+        config: Optional[Config] = None,
+    ):
         """An S3 resource (as ``boto3.Session.resource``)."""
+        from . import exceptions
         from .resources import S3ServiceResource
 
-        client = self.client(service_name, **kwargs)
+        if service_name in SUPPORTED_SERVICES and api_version is not None and api_version != S3_API_VERSION:
+            raise exceptions.UnknownAPIVersionError(
+                service_name=service_name,
+                bad_api_version=api_version,
+                available_api_versions=S3_API_VERSION,
+            )
+        client = self.client(
+            service_name,
+            region_name=region_name,
+            api_version=api_version,
+            use_ssl=use_ssl,
+            verify=verify,
+            endpoint_url=endpoint_url,
+            aws_access_key_id=aws_access_key_id,
+            aws_secret_access_key=aws_secret_access_key,
+            aws_session_token=aws_session_token,
+            config=config,
+        )
         return S3ServiceResource(client)
 
 
