@@ -28,7 +28,6 @@ import time
 
 import pytest
 
-import fastboto
 from support.fault_server import FaultServer, FullBacklogPort, hang, no_content_204, slowdown_503
 from support.ours import fastboto_client
 from support.reference import botocore_client

@@ -26,7 +26,6 @@ import datetime
 import re
 import threading
 import time
-import uuid
 from typing import Any, List, Mapping, Optional, Sequence
 
 import botocore.config

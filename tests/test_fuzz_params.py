@@ -40,8 +40,6 @@ from hypothesis import HealthCheck, Phase, assume, given, note, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-import fastboto
-import fastboto.exceptions
 from support.fault_server import FaultServer, respond
 from support.ours import fastboto_client
 from support.reference import botocore_client, scrub
@@ -230,8 +228,6 @@ def _paths(value: Any, prefix: Tuple = ()) -> List[Tuple]:
 
 
 POSITIONS = {op: _paths(base) for op, base in BASES.items()}
-DICT_POSITIONS = {op: [()] + [p for p in POSITIONS[op] if isinstance(_get(base, p), dict)]
-                  for op, base in BASES.items()} if False else None  # filled below
 
 
 def _get(root, path):

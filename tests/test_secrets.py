@@ -15,7 +15,6 @@ the server actually received.
 from __future__ import annotations
 
 import logging
-import os
 import stat
 import sys
 import traceback

@@ -239,7 +239,8 @@ class Session:
         from . import exceptions
         from .resources import S3ServiceResource
 
-        if service_name in SUPPORTED_SERVICES and api_version is not None and api_version != S3_API_VERSION:
+        wrong_version = api_version is not None and api_version != S3_API_VERSION
+        if service_name in SUPPORTED_SERVICES and wrong_version:
             raise exceptions.UnknownAPIVersionError(
                 service_name=service_name,
                 bad_api_version=api_version,
