@@ -259,7 +259,8 @@ def _flatten_config(config: Config, options: dict) -> None:
         value = getattr(config, name, None)
         if value is not None:
             options[name] = value
-    if config.proxies:
+    if config.proxies is not None:
+        # botocore: an empty dict means no proxy (the environment unread).
         options["proxies"] = [(str(k), str(v)) for k, v in config.proxies.items()]
     for section in ("s3", "retries"):
         for key, value in (getattr(config, section, None) or {}).items():
