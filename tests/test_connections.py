@@ -227,6 +227,23 @@ def test_config_proxies_https_tunnels(tls_server, monkeypatch):
         assert all("proxy-authorization" not in h for _, h in good.connects)
 
 
+@pytest.mark.parametrize("userinfo", ["alice:p%40ss@", "alice:@", ":pw@", "alice@"])
+def test_http_proxy_credentials_forwarded(capture_server, monkeypatch, userinfo):
+    """Plain HTTP through a forwarding proxy: Proxy-Authorization on the
+    request itself, only when the URL has a username and a password."""
+    srv = capture_server
+    srv.respond(204, [("x-amz-request-id", "REQ")])
+    monkeypatch.setenv("HTTP_PROXY", f"http://{userinfo}127.0.0.1:{srv.port}")
+    for client in reversed(both(region_name="eu-west-1", use_ssl=False, config=NO_RETRY)):
+        _, error = outcome(client, "delete_bucket_policy")
+        assert error is None, scrub(error)
+    theirs, ours = srv.pop_all()
+    assert ours.is_absolute_form and theirs.is_absolute_form
+    assert ours.header("Proxy-Authorization") == theirs.header("Proxy-Authorization")
+    if userinfo == "alice:p%40ss@":
+        assert theirs.header("Proxy-Authorization") == "Basic " + base64.b64encode(b"alice:p@ss").decode()
+
+
 @pytest.mark.parametrize("proxies", [{}, {"https": ""}, {"ftp": "http://127.0.0.1:9"}], ids=repr)
 def test_config_proxies_without_entry_means_direct(monkeypatch, proxies):
     """A Config proxies dict without a usable entry: no proxy, and the
