@@ -75,8 +75,9 @@ class TunnelProxy:
     """An HTTP proxy on loopback that records each request head and either
     opens the CONNECT tunnel (to 127.0.0.1 only) or refuses it with 403."""
 
-    def __init__(self, refuse: bool = False):
+    def __init__(self, refuse: bool = False, tls_context=None):
         self.refuse = refuse
+        self.tls_context = tls_context
         self.heads: List[Tuple[str, dict]] = []  # (request line, lower-cased headers)
         self._sock = socket.socket()
         self._sock.bind(("127.0.0.1", 0))
@@ -89,7 +90,7 @@ class TunnelProxy:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls_context else 'http'}://127.0.0.1:{self.port}"
 
     @property
     def connects(self) -> List[Tuple[str, dict]]:
@@ -119,6 +120,8 @@ class TunnelProxy:
     def _serve(self, conn: socket.socket):
         conn.settimeout(10)
         try:
+            if self.tls_context is not None:
+                conn = self.tls_context.wrap_socket(conn, server_side=True)
             head = b""
             while b"\r\n\r\n" not in head:
                 chunk = conn.recv(4096)
@@ -142,7 +145,7 @@ class TunnelProxy:
             upstream = socket.create_connection((host, int(port)), timeout=10)
             conn.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
             self._pipe(conn, upstream)
-        except OSError:
+        except (OSError, ValueError):
             pass
         finally:
             conn.close()
@@ -213,6 +216,27 @@ def test_https_proxy_env_tunnels(tls_server, monkeypatch, userinfo, authorizatio
     assert all(r.header("Proxy-Authorization") is None for r in requests)
 
 
+def test_https_proxy_over_tls(tls_server, monkeypatch, tmp_path):
+    """An https:// proxy: TLS to the proxy, verified with the client's CA
+    bundle (botocore without proxies_config.proxy_ca_bundle), then TLS to
+    the endpoint inside the tunnel."""
+    import ssl
+
+    from support.capture_server import _make_self_signed
+
+    ca, chain, key = _make_self_signed(str(tmp_path))
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(chain, key)
+    bundle = tmp_path / "both.pem"
+    bundle.write_text(open(ca).read() + open(tls_server.ca_file).read())
+    with TunnelProxy(tls_context=ctx) as proxy:
+        monkeypatch.setenv("HTTPS_PROXY", proxy.url)
+        for make in (botocore_client, fastboto_client):
+            client = make(region_name="eu-west-1", endpoint_url=tls_server.url, verify=str(bundle))
+            assert client.delete_bucket_policy(Bucket="bkt")["ResponseMetadata"]["HTTPStatusCode"] == 204
+        assert len(proxy.connects) == 2
+
+
 def test_config_proxies_https_tunnels(tls_server, monkeypatch):
     """Config(proxies={"https": ...}) is used as given, scheme-less URL
     included; the environment's proxies and NO_PROXY are not consulted."""
@@ -244,7 +268,7 @@ def test_http_proxy_credentials_forwarded(capture_server, monkeypatch, userinfo)
         assert theirs.header("Proxy-Authorization") == "Basic " + base64.b64encode(b"alice:p@ss").decode()
 
 
-@pytest.mark.parametrize("proxies", [{}, {"https": ""}, {"ftp": "http://127.0.0.1:9"}], ids=repr)
+@pytest.mark.parametrize("proxies", [{}, {"http": ""}, {"http": None}, {"ftp": "http://127.0.0.1:9"}], ids=repr)
 def test_config_proxies_without_entry_means_direct(monkeypatch, proxies):
     """A Config proxies dict without a usable entry: no proxy, and the
     environment is not read (botocore only reads it when proxies is None)."""
