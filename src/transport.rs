@@ -872,7 +872,12 @@ fn classify(e: reqwest::Error, endpoint_url: &str, proxy: Option<&str>) -> Error
     let detail = error_chain(&e);
     let endpoint_url = endpoint_url.to_string();
     if e.is_connect() {
-        if detail.contains("certificate") || detail.contains("InvalidCertificate") {
+        // Any failure of the TLS handshake is urllib3's SSLError, also
+        // through an HTTP proxy (the tunnel is up by then).
+        if detail.contains("certificate")
+            || detail.contains("InvalidCertificate")
+            || is_tls_failure(&e)
+        {
             Error::Ssl {
                 endpoint_url,
                 error: detail,
@@ -901,6 +906,32 @@ fn classify(e: reqwest::Error, endpoint_url: &str, proxy: Option<&str>) -> Error
     } else {
         Error::ConnectionClosed { endpoint_url }
     }
+}
+
+/// Whether the chain holds a rustls error or tokio-rustls's EOF in the
+/// middle of the handshake. (`io::Error::source` skips the error it wraps,
+/// so wrapped errors are looked at through `get_ref`.)
+fn is_tls_failure(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut current = Some(e);
+    while let Some(err) = current {
+        if err.is::<rustls::Error>() {
+            return true;
+        }
+        if let Some(io) = err.downcast_ref::<std::io::Error>() {
+            if io.kind() == std::io::ErrorKind::UnexpectedEof
+                && io.to_string().contains("tls handshake eof")
+            {
+                return true;
+            }
+            if let Some(inner) = io.get_ref() {
+                if is_tls_failure(inner) {
+                    return true;
+                }
+            }
+        }
+        current = err.source();
+    }
+    false
 }
 
 fn error_chain(e: &dyn std::error::Error) -> String {

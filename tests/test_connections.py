@@ -381,6 +381,69 @@ def test_unreachable_proxy_is_proxy_connection_error(monkeypatch, scheme):
     assert_same_error(ours, theirs)
 
 
+class NotTls:
+    """A loopback server that breaks every TLS handshake: it reads the
+    ClientHello, then closes (``eof``) or answers in plain HTTP (``http``)."""
+
+    def __init__(self, how: str):
+        self.how = how
+        self.connections = 0
+        self._sock = socket.socket()
+        self._sock.bind(("127.0.0.1", 0))
+        self._sock.listen(16)
+        self._sock.settimeout(0.2)
+        self.port = self._sock.getsockname()[1]
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self):
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._sock.accept()
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            self.connections += 1
+            with conn:
+                try:
+                    conn.settimeout(5)
+                    conn.recv(4096)
+                    if self.how == "http":
+                        conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+                except OSError:
+                    pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join(2)
+        self._sock.close()
+
+
+@pytest.mark.parametrize("via", ["direct", "http-proxy"])
+@pytest.mark.parametrize("how", ["eof", "http"])
+def test_broken_tls_handshake_is_ssl_error(monkeypatch, how, via):
+    """A TLS handshake that fails (EOF, not TLS at all) is an SSLError, also
+    inside a CONNECT tunnel, retried as botocore retries it."""
+    with NotTls(how) as srv, TunnelProxy() as proxy:
+        if via == "http-proxy":
+            monkeypatch.setenv("HTTPS_PROXY", proxy.url)
+        config = {"retries": {"mode": "standard", "total_max_attempts": 2}, "connect_timeout": 5, "read_timeout": 5}
+        seen = []
+        for make in (botocore_client, fastboto_client):
+            before = srv.connections
+            _, error = outcome(make(region_name="us-east-1", endpoint_url=f"https://127.0.0.1:{srv.port}",
+                                    config=config))
+            seen.append((type(error).__name__, srv.connections - before))
+    theirs, ours = seen
+    assert theirs == ("SSLError", 2)
+    assert ours == theirs
+
+
 # ---------------------------------------------------------------------------
 # TCP keep-alive
 # ---------------------------------------------------------------------------
