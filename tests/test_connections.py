@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import os
+import select
 import socket
 import sys
 import threading
@@ -150,28 +151,27 @@ class TunnelProxy:
         finally:
             conn.close()
 
-    def _pipe(self, a: socket.socket, b: socket.socket):
-        def one_way(src, dst):
-            try:
-                while True:
+    @staticmethod
+    def _pipe(a: socket.socket, b: socket.socket):
+        """Copy bytes both ways from one thread (an SSLSocket must not be
+        read and written by two threads at once)."""
+        other = {a: b, b: a}
+        try:
+            while True:
+                ready, _, _ = select.select([a, b], [], [], 10)
+                if not ready:
+                    return
+                for src in ready:
                     data = src.recv(65536)
                     if not data:
-                        break
-                    dst.sendall(data)
-            except OSError:
-                pass
-            finally:
-                for s in (src, dst):
-                    try:
-                        s.shutdown(socket.SHUT_RDWR)
-                    except OSError:
-                        pass
-
-        t = threading.Thread(target=one_way, args=(b, a), daemon=True)
-        t.start()
-        one_way(a, b)
-        t.join(10)
-        b.close()
+                        return
+                    while getattr(src, "pending", lambda: 0)():
+                        data += src.recv(src.pending())
+                    other[src].sendall(data)
+        except OSError:
+            pass
+        finally:
+            b.close()
 
 
 @pytest.fixture
@@ -232,7 +232,7 @@ def test_https_proxy_over_tls(tls_server, monkeypatch, tmp_path):
     with TunnelProxy(tls_context=ctx) as proxy:
         monkeypatch.setenv("HTTPS_PROXY", proxy.url)
         for make in (botocore_client, fastboto_client):
-            client = make(region_name="eu-west-1", endpoint_url=tls_server.url, verify=str(bundle))
+            client = make(region_name="eu-west-1", endpoint_url=tls_server.url, verify=str(bundle), config=NO_RETRY)
             assert client.delete_bucket_policy(Bucket="bkt")["ResponseMetadata"]["HTTPStatusCode"] == 204
         assert len(proxy.connects) == 2
 
