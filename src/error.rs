@@ -144,6 +144,12 @@ pub enum Error {
         endpoint_url: String,
         error: String,
     },
+    /// botocore `ProxyConnectionError`; `proxy_url` is masked
+    /// (`mask_proxy_url`).
+    ProxyConnection {
+        proxy_url: String,
+        error: String,
+    },
     ReadTimeout {
         endpoint_url: String,
         error: String,
@@ -207,6 +213,7 @@ impl Error {
             Error::InvalidCaBundle { .. } | Error::Ssl { .. } => "SSLError",
             Error::EndpointConnection { .. } => "EndpointConnectionError",
             Error::ConnectTimeout { .. } => "ConnectTimeoutError",
+            Error::ProxyConnection { .. } => "ProxyConnectionError",
             Error::ReadTimeout { .. } => "ReadTimeoutError",
             Error::ConnectionClosed { .. } => "ConnectionClosedError",
             Error::Service(_) => "ClientError",
@@ -297,6 +304,9 @@ impl Error {
             }
             Error::ConnectionClosed { endpoint_url } => {
                 vec![("endpoint_url", endpoint_url.clone())]
+            }
+            Error::ProxyConnection { proxy_url, error } => {
+                vec![("proxy_url", proxy_url.clone()), ("error", error.clone())]
             }
             Error::InvalidRegion { region_name } => vec![("region_name", region_name.clone())],
             Error::InvalidRetryMode {
@@ -415,6 +425,9 @@ impl fmt::Display for Error {
             }
             Error::ReadTimeout { endpoint_url, .. } => {
                 write!(f, "Read timeout on endpoint URL: \"{endpoint_url}\"")
+            }
+            Error::ProxyConnection { proxy_url, .. } => {
+                write!(f, "Failed to connect to proxy URL: \"{proxy_url}\"")
             }
             Error::ConnectionClosed { endpoint_url } => write!(
                 f,

@@ -63,6 +63,7 @@ fn is_connection_error(e: &Error) -> bool {
             | Error::ConnectionClosed { .. }
             | Error::ReadTimeout { .. }
             | Error::ConnectTimeout { .. }
+            | Error::ProxyConnection { .. }
             | Error::Ssl { .. }
     )
 }

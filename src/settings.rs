@@ -46,7 +46,9 @@ pub struct ClientArgs {
     pub read_timeout: Option<f64>,
     pub max_pool_connections: Option<u32>,
     pub tcp_keepalive: Option<bool>,
-    pub proxies: Vec<(String, String)>,
+    /// `Config(proxies=...)`; `None` when not given (an empty dict is
+    /// given: no proxies, the environment ignored, as botocore).
+    pub proxies: Option<Vec<(String, String)>>,
     pub retry_mode: Option<String>,
     /// `Config(defaults_mode=...)`.
     pub defaults_mode: Option<String>,
@@ -452,7 +454,7 @@ pub fn resolve_client(args: ClientArgs) -> Result<ClientOptions> {
             .map(Duration::from_secs_f64)
             .unwrap_or(Duration::from_secs(default))
     };
-    Ok(ClientOptions {
+    let mut options = ClientOptions {
         region,
         endpoint,
         endpoint_extras,
@@ -472,17 +474,32 @@ pub fn resolve_client(args: ClientArgs) -> Result<ClientOptions> {
             },
             read_timeout: secs(args.read_timeout, 60),
             max_pool_connections: args.max_pool_connections.unwrap_or(10) as usize,
-            tcp_keepalive: args.tcp_keepalive.unwrap_or(false),
+            // botocore: Config.tcp_keepalive, else the `tcp_keepalive`
+            // setting (BOTOCORE_TCP_KEEPALIVE, profile) via ensure_boolean.
+            tcp_keepalive: args
+                .tcp_keepalive
+                .or_else(|| {
+                    ctx.setting("tcp_keepalive")
+                        .map(|v| v.to_lowercase() == "true")
+                })
+                .unwrap_or(false),
             verify: args.verify.unwrap_or(true),
             // botocore: a `verify` path, else AWS_CA_BUNDLE / profile ca_bundle.
             ca_bundle: args.ca_bundle.clone().or_else(|| ctx.setting("ca_bundle")),
-            proxies: args.proxies.clone(),
+            proxies: args.proxies.clone().unwrap_or_default(),
         },
         retry_mode,
         max_attempts,
         request_checksum_calculation,
         response_checksum_validation,
-    })
+    };
+    if args.proxies.is_none() {
+        // botocore: `get_environ_proxies(endpoint_url)` when the Config
+        // gives no proxies.
+        let found = crate::transport::environ_proxies(|| display_endpoint_url(&options));
+        options.transport.proxies = found;
+    }
+    Ok(options)
 }
 
 /// `client.meta.endpoint_url`: the custom endpoint as given, else the

@@ -36,9 +36,9 @@ pub struct TransportOptions {
     /// A CA bundle (PEM) to trust instead of the built-in roots: `verify=path`,
     /// `AWS_CA_BUNDLE` or the profile's `ca_bundle`.
     pub ca_bundle: Option<String>,
-    /// `Config(proxies={"http": url, "https": url})`. When empty, the
-    /// `HTTP(S)_PROXY` / `NO_PROXY` environment applies, as botocore's
-    /// `get_environ_proxies`.
+    /// The proxies by URL scheme, as botocore's `ProxyConfiguration` holds
+    /// them: `Config(proxies=...)` as given, else what `environ_proxies`
+    /// found for the client's endpoint. Only `http` and `https` are used.
     pub proxies: Vec<(String, String)>,
 }
 
@@ -315,6 +315,249 @@ fn insecure_tls_config() -> rustls::ClientConfig {
         .with_no_client_auth()
 }
 
+/// One proxy, as botocore's `ProxyConfiguration` and `URLLib3Session`
+/// prepare it.
+#[derive(Clone)]
+struct ProxyRoute {
+    /// `"http"` or `"https"`: the scheme of the request URLs it carries.
+    scheme: &'static str,
+    /// The URL with `_fix_proxy_url` applied and its credentials removed
+    /// (they go into `authorization`).
+    url: String,
+    /// `Proxy-Authorization: Basic ...` when the URL has both a username
+    /// and a password, as `proxy_headers_for`.
+    authorization: Option<String>,
+    /// `mask_proxy_url`: the URL as it appears in messages.
+    masked: String,
+}
+
+impl ProxyRoute {
+    fn new(scheme: &'static str, proxy_url: &str) -> ProxyRoute {
+        let fixed = fix_proxy_url(proxy_url);
+        let parts = UrlParts::parse(&fixed);
+        let authorization = match (&parts.username, &parts.password) {
+            (Some(user), Some(password)) => {
+                let user = percent_unquote(user);
+                let password = percent_unquote(password);
+                (!user.is_empty() && !password.is_empty()).then(|| {
+                    use base64::Engine;
+                    let token = base64::engine::general_purpose::STANDARD
+                        .encode(format!("{user}:{password}"));
+                    format!("Basic {token}")
+                })
+            }
+            _ => None,
+        };
+        let url = match parts.userinfo_end {
+            Some((start, end)) => format!("{}{}", &fixed[..start], &fixed[end..]),
+            None => fixed.clone(),
+        };
+        ProxyRoute {
+            scheme,
+            url,
+            authorization,
+            masked: mask_proxy_url(&fixed),
+        }
+    }
+}
+
+/// botocore's `ProxyConfiguration._fix_proxy_url`.
+fn fix_proxy_url(url: &str) -> String {
+    if url.starts_with("http:") || url.starts_with("https:") {
+        url.to_string()
+    } else if url.starts_with("//") {
+        format!("http:{url}")
+    } else {
+        format!("http://{url}")
+    }
+}
+
+/// The pieces of a URL `urllib.parse.urlparse` gives botocore: the netloc
+/// and the userinfo's username and password (raw, still quoted).
+struct UrlParts {
+    netloc: String,
+    username: Option<String>,
+    password: Option<String>,
+    /// Byte range of `userinfo@` in the URL.
+    userinfo_end: Option<(usize, usize)>,
+}
+
+impl UrlParts {
+    fn parse(url: &str) -> UrlParts {
+        // urlsplit: a scheme (letters, digits, "+-."), then "//" starts the
+        // netloc, which runs to the first "/", "?" or "#".
+        let after_scheme = match url.find(':') {
+            Some(i)
+                if i > 0
+                    && url[..i].starts_with(|c: char| c.is_ascii_alphabetic())
+                    && url[..i]
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) =>
+            {
+                i + 1
+            }
+            _ => 0,
+        };
+        let rest = &url[after_scheme..];
+        let Some(authority) = rest.strip_prefix("//") else {
+            return UrlParts {
+                netloc: String::new(),
+                username: None,
+                password: None,
+                userinfo_end: None,
+            };
+        };
+        let start = after_scheme + 2;
+        let len = authority.find(['/', '?', '#']).unwrap_or(authority.len());
+        let netloc = &authority[..len];
+        let (username, password, userinfo_end) = match netloc.rfind('@') {
+            Some(at) => {
+                let userinfo = &netloc[..at];
+                let (user, password) = match userinfo.split_once(':') {
+                    Some((u, p)) => (u, Some(p.to_string())),
+                    None => (userinfo, None),
+                };
+                (
+                    Some(user.to_string()),
+                    password,
+                    Some((start, start + at + 1)),
+                )
+            }
+            None => (None, None, None),
+        };
+        UrlParts {
+            netloc: netloc.to_string(),
+            username,
+            password,
+            userinfo_end,
+        }
+    }
+}
+
+/// `urllib.parse.unquote`: %XX escapes decoded as UTF-8, invalid sequences
+/// replaced.
+fn percent_unquote(s: &str) -> String {
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+/// botocore's `mask_proxy_url`: the first occurrence of the username, then
+/// of the password, replaced by `***` (the raw, quoted strings).
+pub fn mask_proxy_url(proxy_url: &str) -> String {
+    let parts = UrlParts::parse(proxy_url);
+    let mut masked = proxy_url.to_string();
+    for secret in [parts.username, parts.password].into_iter().flatten() {
+        if !secret.is_empty() {
+            masked = masked.replacen(&secret, "***", 1);
+        }
+    }
+    masked
+}
+
+/// botocore's proxies for a client without `Config(proxies=...)`:
+/// `get_environ_proxies(endpoint_url)`, which is urllib's
+/// `getproxies_environment()` unless `proxy_bypass_environment` says the
+/// endpoint's netloc bypasses proxies. Evaluated once, for the client's
+/// endpoint URL (`client.meta.endpoint_url`), as botocore's endpoint does.
+pub fn environ_proxies(endpoint_url: impl FnOnce() -> String) -> Vec<(String, String)> {
+    let vars: Vec<(String, String)> = std::env::vars_os()
+        .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+        .collect();
+    let proxies = getproxies_environment(&vars);
+    if proxies.is_empty() {
+        return proxies;
+    }
+    let netloc = UrlParts::parse(&endpoint_url()).netloc;
+    if proxy_bypass_environment(&netloc, &proxies) {
+        return Vec::new();
+    }
+    proxies
+}
+
+/// `urllib.request.getproxies_environment`: `<scheme>_proxy` variables,
+/// any case, then the lowercase-suffixed ones again so that they win (an
+/// empty one removes the scheme); `HTTP_PROXY` is dropped under CGI
+/// (`REQUEST_METHOD` set). Order kept as a dict's.
+fn getproxies_environment(vars: &[(String, String)]) -> Vec<(String, String)> {
+    fn set(proxies: &mut Vec<(String, String)>, key: String, value: &str) {
+        match proxies.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, v)) => *v = value.to_string(),
+            None => proxies.push((key, value.to_string())),
+        }
+    }
+    fn scheme_of(lower: &str) -> String {
+        lower[..lower.len() - "_proxy".len()].to_string()
+    }
+    let mut proxies = Vec::new();
+    for (name, value) in vars {
+        let name = name.to_lowercase();
+        if !value.is_empty() && name.ends_with("_proxy") {
+            set(&mut proxies, scheme_of(&name), value);
+        }
+    }
+    if vars.iter().any(|(name, _)| name == "REQUEST_METHOD") {
+        proxies.retain(|(k, _)| k != "http");
+    }
+    for (name, value) in vars {
+        if name.ends_with("_proxy") {
+            let key = scheme_of(&name.to_lowercase());
+            if value.is_empty() {
+                proxies.retain(|(k, _)| *k != key);
+            } else {
+                set(&mut proxies, key, value);
+            }
+        }
+    }
+    proxies
+}
+
+/// `urllib.request.proxy_bypass_environment(host, proxies)`.
+fn proxy_bypass_environment(host: &str, proxies: &[(String, String)]) -> bool {
+    let Some((_, no_proxy)) = proxies.iter().find(|(k, _)| k == "no") else {
+        return false;
+    };
+    if no_proxy == "*" {
+        return true;
+    }
+    let host = host.to_lowercase();
+    // `_splitport`: "(.*):([0-9]*)" in full; the host alone when it matches.
+    let hostonly = match host.rfind(':') {
+        Some(i) if host[i + 1..].bytes().all(|b| b.is_ascii_digit()) => &host[..i],
+        _ => host.as_str(),
+    };
+    for name in no_proxy.split(',') {
+        let name = name.trim_matches(python_whitespace);
+        if name.is_empty() {
+            continue;
+        }
+        let name = name.trim_start_matches('.').to_lowercase();
+        if hostonly == name || host == name {
+            return true;
+        }
+        let suffix = format!(".{name}");
+        if hostonly.ends_with(&suffix) || host.ends_with(&suffix) {
+            return true;
+        }
+    }
+    false
+}
+
+/// The characters `str.strip()` removes.
+fn python_whitespace(c: char) -> bool {
+    c.is_whitespace() || ('\x1c'..='\x1f').contains(&c)
+}
+
+/// The OS default for the number of keep-alive probes, which is what a
+/// socket with only `SO_KEEPALIVE` set uses.
+#[cfg(target_os = "linux")]
+fn os_keepalive_probes() -> u32 {
+    std::fs::read_to_string("/proc/sys/net/ipv4/tcp_keepalive_probes")
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(9)
+}
+
 struct Pool {
     lane: Lane,
     pid: u32,
@@ -324,15 +567,40 @@ struct Pool {
 /// A fastboto client's connection pools, one per lane.
 pub struct Transport {
     options: TransportOptions,
+    proxies: Vec<ProxyRoute>,
     pools: Mutex<Vec<Pool>>,
 }
 
 impl Transport {
     pub fn new(options: TransportOptions) -> Transport {
+        // `proxy_url_for`: the entry for the request URL's scheme, when not
+        // empty; the last one wins, as in a dict.
+        let mut proxies: Vec<ProxyRoute> = Vec::new();
+        for (scheme, url) in &options.proxies {
+            let scheme = match scheme.as_str() {
+                "http" => "http",
+                "https" => "https",
+                _ => continue,
+            };
+            proxies.retain(|p| p.scheme != scheme);
+            if !url.is_empty() {
+                proxies.push(ProxyRoute::new(scheme, url));
+            }
+        }
         Transport {
             options,
+            proxies,
             pools: Mutex::new(Vec::new()),
         }
+    }
+
+    /// The proxy (as masked in messages) a request to `url` goes through.
+    fn proxy_for(&self, url: &str) -> Option<&str> {
+        let scheme = url.split_once(':')?.0.to_ascii_lowercase();
+        self.proxies
+            .iter()
+            .find(|p| p.scheme == scheme)
+            .map(|p| p.masked.as_str())
     }
 
     fn build_client(&self) -> Result<reqwest::Client> {
@@ -349,21 +617,46 @@ impl Transport {
             // would also copy every request's headers in case it retries.
             .retry(reqwest::retry::never().max_retries_per_request(0))
             .http1_only()
-            .tcp_nodelay(true);
-        for (scheme, url) in &o.proxies {
-            let proxy = match scheme.as_str() {
-                "http" => reqwest::Proxy::http(url),
-                "https" => reqwest::Proxy::https(url),
-                _ => continue,
+            .tcp_nodelay(true)
+            // Proxies are botocore's (`self.proxies`), never reqwest's own
+            // reading of the environment (ALL_PROXY, per-request NO_PROXY).
+            .no_proxy();
+        for route in &self.proxies {
+            let proxy = match route.scheme {
+                "http" => reqwest::Proxy::http(&route.url),
+                _ => reqwest::Proxy::https(&route.url),
+            };
+            let invalid = |error: String| Error::InvalidProxy {
+                proxy_url: route.masked.clone(),
+                error,
+            };
+            let mut proxy = proxy.map_err(|e| invalid(error_chain(&e)))?;
+            if let Some(authorization) = &route.authorization {
+                let value = reqwest::header::HeaderValue::from_str(authorization)
+                    .map_err(|e| invalid(e.to_string()))?;
+                proxy = proxy.custom_http_auth(value);
             }
-            .map_err(|e| Error::InvalidProxy {
-                proxy_url: url.clone(),
-                error: e.to_string(),
-            })?;
             builder = builder.proxy(proxy);
         }
+        // botocore sets SO_KEEPALIVE alone (`tcp_keepalive=True`) or nothing,
+        // so the OS defaults apply (idle tcp_keepalive_time, interval
+        // tcp_keepalive_intvl, tcp_keepalive_probes). hyper-util turns
+        // SO_KEEPALIVE on when any of the three is given and sets only the
+        // given ones: the probe count, set to the OS default, leaves idle and
+        // interval to the OS. reqwest's own default (15 s) is turned off.
+        builder = builder
+            .tcp_keepalive(None)
+            .tcp_keepalive_interval(None)
+            .tcp_keepalive_retries(None);
         if o.tcp_keepalive {
-            builder = builder.tcp_keepalive(Duration::from_secs(60));
+            #[cfg(target_os = "linux")]
+            {
+                builder = builder.tcp_keepalive_retries(os_keepalive_probes());
+            }
+            #[cfg(not(target_os = "linux"))]
+            {
+                builder = builder.tcp_keepalive(Duration::from_secs(7200));
+            }
         }
         builder
             .build()
@@ -449,6 +742,7 @@ impl Transport {
             notice_closed_connections().await;
         }
         let endpoint_url = request.url.clone();
+        let proxy = self.proxy_for(&endpoint_url);
         let method = reqwest::Method::from_bytes(request.method.as_bytes())
             .map_err(|e| Error::Internal(e.to_string()))?;
         let mut builder = match parsed_url(&request.url) {
@@ -471,13 +765,14 @@ impl Transport {
             with_read_timeout(builder.body(request.body.clone()).send(), read_timeout)
                 .await
                 .map_err(|e| match e {
-                    Waited::Failed(e) => classify(e, &endpoint_url),
+                    Waited::Failed(e) => classify(e, &endpoint_url, proxy),
                     Waited::TimedOut => read_timeout_error(&endpoint_url),
                 })?;
         let status = response.status().as_u16();
         let mut headers: Vec<(String, String)> = Vec::with_capacity(response.headers().len());
         for (name, value) in response.headers() {
-            let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+            // http.client decodes the header block as latin-1.
+            let value: String = value.as_bytes().iter().map(|&b| char::from(b)).collect();
             match headers.iter_mut().find(|(k, _)| k == name.as_str()) {
                 Some((_, existing)) => {
                     existing.push_str(", ");
@@ -492,7 +787,7 @@ impl Transport {
             match tokio::time::timeout(read_timeout, response.chunk()).await {
                 Ok(Ok(Some(chunk))) => body.extend_from_slice(&chunk),
                 Ok(Ok(None)) => break,
-                Ok(Err(e)) => return Err(classify(e, &endpoint_url)),
+                Ok(Err(e)) => return Err(classify(e, &endpoint_url, proxy)),
                 Err(_) => return Err(read_timeout_error(&endpoint_url)),
             }
         }
@@ -619,13 +914,26 @@ fn read_timeout_error(endpoint_url: &str) -> Error {
 }
 
 /// Maps reqwest's failure onto botocore's exception for the same fault.
-fn classify(e: reqwest::Error, endpoint_url: &str) -> Error {
+/// Through a proxy, urllib3 turns every failure before the connection to
+/// the proxy (and its CONNECT tunnel) is up into a `ProxyError`, which
+/// botocore raises as `ProxyConnectionError`.
+fn classify(e: reqwest::Error, endpoint_url: &str, proxy: Option<&str>) -> Error {
     let detail = error_chain(&e);
     let endpoint_url = endpoint_url.to_string();
     if e.is_connect() {
-        if detail.contains("certificate") || detail.contains("InvalidCertificate") {
+        // Any failure of the TLS handshake is urllib3's SSLError, also
+        // through an HTTP proxy (the tunnel is up by then).
+        if detail.contains("certificate")
+            || detail.contains("InvalidCertificate")
+            || is_tls_failure(&e)
+        {
             Error::Ssl {
                 endpoint_url,
+                error: detail,
+            }
+        } else if let Some(proxy_url) = proxy {
+            Error::ProxyConnection {
+                proxy_url: proxy_url.to_string(),
                 error: detail,
             }
         } else if e.is_timeout() {
@@ -649,6 +957,32 @@ fn classify(e: reqwest::Error, endpoint_url: &str) -> Error {
     }
 }
 
+/// Whether the chain holds a rustls error or tokio-rustls's EOF in the
+/// middle of the handshake. (`io::Error::source` skips the error it wraps,
+/// so wrapped errors are looked at through `get_ref`.)
+fn is_tls_failure(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut current = Some(e);
+    while let Some(err) = current {
+        if err.is::<rustls::Error>() {
+            return true;
+        }
+        if let Some(io) = err.downcast_ref::<std::io::Error>() {
+            if io.kind() == std::io::ErrorKind::UnexpectedEof
+                && io.to_string().contains("tls handshake eof")
+            {
+                return true;
+            }
+            if let Some(inner) = io.get_ref() {
+                if is_tls_failure(inner) {
+                    return true;
+                }
+            }
+        }
+        current = err.source();
+    }
+    false
+}
+
 fn error_chain(e: &dyn std::error::Error) -> String {
     let mut text = e.to_string();
     let mut source = e.source();
@@ -658,4 +992,88 @@ fn error_chain(e: &dyn std::error::Error) -> String {
         source = inner.source();
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    fn get<'a>(proxies: &'a [(String, String)], key: &str) -> Option<&'a str> {
+        proxies
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    #[test]
+    fn lowercase_proxy_variables_win() {
+        let p = getproxies_environment(&env(&[
+            ("http_proxy", "lower"),
+            ("HTTP_PROXY", "upper"),
+            ("HTTPS_PROXY", "s"),
+            ("https_proxy", ""),
+            ("ALL_PROXY", "all"),
+        ]));
+        assert_eq!(get(&p, "http"), Some("lower"));
+        assert_eq!(get(&p, "https"), None);
+        assert_eq!(get(&p, "all"), Some("all"));
+    }
+
+    #[test]
+    fn cgi_drops_uppercase_http_proxy() {
+        let p = getproxies_environment(&env(&[("HTTP_PROXY", "u"), ("REQUEST_METHOD", "GET")]));
+        assert_eq!(get(&p, "http"), None);
+        let p = getproxies_environment(&env(&[("http_proxy", "l"), ("REQUEST_METHOD", "GET")]));
+        assert_eq!(get(&p, "http"), Some("l"));
+    }
+
+    #[test]
+    fn no_proxy_as_urllib() {
+        let with = |no: &str| env(&[("no", no)]);
+        assert!(proxy_bypass_environment("anything:1", &with("*")));
+        assert!(!proxy_bypass_environment("h", &with("x,*")));
+        assert!(proxy_bypass_environment(
+            "a.example.com:80",
+            &with(" .Example.com ")
+        ));
+        assert!(proxy_bypass_environment(
+            "127.0.0.1:8080",
+            &with("127.0.0.1:8080")
+        ));
+        assert!(!proxy_bypass_environment(
+            "127.0.0.1:8080",
+            &with("127.0.0.1:1")
+        ));
+        assert!(!proxy_bypass_environment("127.0.0.1", &with("127.0.0.0/8")));
+        assert!(!proxy_bypass_environment(
+            "badexample.com",
+            &with("example.com")
+        ));
+        assert!(!proxy_bypass_environment("h", &[]));
+    }
+
+    #[test]
+    fn proxy_urls_as_botocore() {
+        let r = ProxyRoute::new("https", "us%65r:p%40ss@proxy:3128");
+        assert_eq!(r.url, "http://proxy:3128");
+        assert_eq!(
+            r.authorization.as_deref(),
+            Some("Basic dXNlcjpwQHNz") // base64("user:p@ss")
+        );
+        assert_eq!(r.masked, "http://***:***@proxy:3128");
+        assert_eq!(ProxyRoute::new("http", "//p:1").url, "http://p:1");
+        assert_eq!(ProxyRoute::new("http", "http://u:@p:1").authorization, None);
+        assert_eq!(
+            ProxyRoute::new("http", "http://u:@p:1").masked,
+            "http://***:@p:1"
+        );
+        assert_eq!(mask_proxy_url("https://p:1"), "https://p:1");
+    }
 }

@@ -171,7 +171,7 @@ def test_import_fastboto_does_not_need_botocore():
             names = ["BotoCoreError", "ClientError", "ParamValidationError", "NoCredentialsError",
                      "PartialCredentialsError", "NoRegionError", "ProfileNotFound", "EndpointConnectionError",
                      "ConnectTimeoutError", "ReadTimeoutError", "ConnectionClosedError",
-                     "FlexibleChecksumError", "UnknownServiceError"]
+                     "FlexibleChecksumError", "UnknownServiceError", "ProxyConnectionError"]
             missing = [n for n in names if not isinstance(getattr(fastboto.exceptions, n, None), type)]
             assert not missing, missing
             for n in names:

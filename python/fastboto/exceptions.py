@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-# (name, fastboto parent, botocore's fmt). Parents come before children.
+# (name, fastboto parent(s), botocore's fmt). Parents come before children.
 _SPECS = [
     ("BotoCoreError", None, "An unspecified error occurred"),
     ("ParamValidationError", "BotoCoreError", "Parameter validation failed:\n{report}"),
@@ -47,6 +47,11 @@ _SPECS = [
         "HTTPClientError",
         "Connection was closed before we received a valid response from endpoint URL: "
         '"{endpoint_url}".',
+    ),
+    (
+        "ProxyConnectionError",
+        ("ConnectionError", "HTTPClientError"),
+        'Failed to connect to proxy URL: "{proxy_url}"',
     ),
     ("FlexibleChecksumError", "BotoCoreError", "{error_msg}"),
     ("DataNotFoundError", "BotoCoreError", "Unable to load data for: {data_path}"),
@@ -259,7 +264,9 @@ def _build() -> dict[str, type]:
         theirs = getattr(botocore_exceptions, name, None) if botocore_exceptions else None
         if theirs is not None:
             bases.append(theirs)
-        if parent is not None:
+        if isinstance(parent, tuple):
+            bases.extend(_built[p] for p in parent)
+        elif parent is not None:
             bases.append(_built[parent])
         elif theirs is None:
             bases.append(_StandaloneBotoCoreError)

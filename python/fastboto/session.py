@@ -310,8 +310,10 @@ def _flatten_config(config: Config, options: dict) -> None:
         value = getattr(config, name, None)
         if value is not None:
             options[name] = value
-    if config.proxies:
-        options["proxies"] = [(str(k), str(v)) for k, v in config.proxies.items()]
+    if config.proxies is not None:
+        # botocore: an empty dict means no proxy (the environment unread).
+        # botocore's proxy_url_for: a falsy entry (None, "") is no proxy.
+        options["proxies"] = [(str(k), str(v)) for k, v in config.proxies.items() if v]
     for section in ("s3", "retries"):
         for key, value in (getattr(config, section, None) or {}).items():
             options[f"{section}.{key}"] = value

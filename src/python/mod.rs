@@ -413,8 +413,8 @@ fn extract_client_args(d: &Bound<'_, PyDict>) -> PyResult<ClientArgs> {
         max_pool_connections: opt_u32(d, "max_pool_connections")?,
         tcp_keepalive: opt_bool(d, "tcp_keepalive")?,
         proxies: match d.get_item("proxies")? {
-            Some(p) if !p.is_none() => p.extract::<Vec<(String, String)>>()?,
-            _ => Vec::new(),
+            Some(p) if !p.is_none() => Some(p.extract::<Vec<(String, String)>>()?),
+            _ => None,
         },
         retry_mode: opt_string(d, "retries.mode")?,
         defaults_mode: opt_string(d, "defaults_mode")?,
