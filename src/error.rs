@@ -133,6 +133,21 @@ pub enum Error {
         endpoint_url: String,
     },
     Service(Box<ServiceError>),
+    /// A botocore exception class without a variant of its own (the
+    /// credential providers' `InfiniteLoopConfigError`,
+    /// `UnauthorizedSSOTokenError`, ...): its name, the keyword arguments
+    /// it is built with and the message its `fmt` makes of them.
+    Botocore {
+        class: &'static str,
+        kwargs: Vec<(&'static str, String)>,
+        message: String,
+    },
+    /// A Python built-in exception botocore lets escape (`ValueError`,
+    /// `KeyError`, `RuntimeError`), with its `str()`.
+    Builtin {
+        class: &'static str,
+        message: String,
+    },
     /// A bug in fastboto, surfaced instead of a panic.
     Internal(String),
 }
@@ -168,6 +183,7 @@ impl Error {
             Error::ReadTimeout { .. } => "ReadTimeoutError",
             Error::ConnectionClosed { .. } => "ConnectionClosedError",
             Error::Service(_) => "ClientError",
+            Error::Botocore { class, .. } | Error::Builtin { class, .. } => class,
             Error::Internal(_) => "FastbotoInternalError",
         }
     }
@@ -271,6 +287,8 @@ impl Error {
                 ("min_value", min_value.to_string()),
             ],
             Error::Internal(msg) => vec![("msg", msg.clone())],
+            Error::Botocore { kwargs, .. } => kwargs.clone(),
+            Error::Builtin { message, .. } => vec![("msg", message.clone())],
             Error::NoCredentials | Error::NoRegion | Error::Service(_) => vec![],
         }
     }
@@ -358,6 +376,9 @@ impl fmt::Display for Error {
                     e.operation_name,
                     e.message()
                 )
+            }
+            Error::Botocore { message, .. } | Error::Builtin { message, .. } => {
+                f.write_str(message)
             }
             Error::Internal(msg) => write!(f, "fastboto internal error: {msg}"),
         }

@@ -40,6 +40,9 @@ pub struct TransportOptions {
     /// `HTTP(S)_PROXY` / `NO_PROXY` environment applies, as botocore's
     /// `get_environ_proxies`.
     pub proxies: Vec<(String, String)>,
+    /// No proxy at all, not even from the environment (botocore's container
+    /// metadata fetcher).
+    pub no_proxy: bool,
 }
 
 impl Default for TransportOptions {
@@ -52,6 +55,7 @@ impl Default for TransportOptions {
             verify: true,
             ca_bundle: None,
             proxies: Vec::new(),
+            no_proxy: false,
         }
     }
 }
@@ -316,6 +320,9 @@ impl Transport {
                 error: e.to_string(),
             })?;
             builder = builder.proxy(proxy);
+        }
+        if o.no_proxy {
+            builder = builder.no_proxy();
         }
         if o.tcp_keepalive {
             builder = builder.tcp_keepalive(Duration::from_secs(60));

@@ -133,8 +133,61 @@ _SPECS = [
         "StubResponseError",
         "Error getting response stub for operation {operation_name}: {reason}",
     ),
+    ("MetadataRetrievalError", "BotoCoreError", "Error retrieving metadata: {error_msg}"),
+    (
+        "InvalidIMDSEndpointError",
+        "BotoCoreError",
+        "Invalid endpoint EC2 Instance Metadata endpoint: {endpoint}",
+    ),
+    (
+        "InvalidIMDSEndpointModeError",
+        "BotoCoreError",
+        "Invalid EC2 Instance Metadata endpoint mode: {mode} Valid endpoint modes "
+        "(case-insensitive): {valid_modes}.",
+    ),
+    (
+        "InfiniteLoopConfigError",
+        "InvalidConfigError",
+        "Infinite loop in credential configuration detected. Attempting to load from profile "
+        "{source_profile} which has already been visited. Visited profiles: {visited_profiles}",
+    ),
+    (
+        "RefreshWithMFAUnsupportedError",
+        "BotoCoreError",
+        "Cannot refresh credentials: MFA token required.",
+    ),
+    (
+        "SSOError",
+        "BotoCoreError",
+        "An unspecified error happened when resolving AWS credentials or an access token from "
+        "SSO.",
+    ),
+    ("SSOTokenLoadError", "SSOError", "Error loading SSO Token: {error_msg}"),
+    (
+        "UnauthorizedSSOTokenError",
+        "SSOError",
+        "The SSO session associated with this profile has expired or is otherwise invalid. To "
+        "refresh this SSO session run aws sso login with the corresponding profile.",
+    ),
+    (
+        "TokenRetrievalError",
+        "BotoCoreError",
+        "Error when retrieving token from {provider}: {error_msg}",
+    ),
     ("FastbotoInternalError", "BotoCoreError", "fastboto internal error: {msg}"),
 ]
+
+# Python built-in exceptions botocore lets escape from a credential provider.
+_BUILTINS = {
+    "ValueError": ValueError,
+    "KeyError": KeyError,
+    "TypeError": TypeError,
+    "RuntimeError": RuntimeError,
+    "OSError": OSError,
+    "FileNotFoundError": FileNotFoundError,
+    "PermissionError": PermissionError,
+    "IsADirectoryError": IsADirectoryError,
+}
 
 # Error codes botocore's error factory turns into classes for S3.
 MODELED_ERROR_CODES = (
@@ -267,6 +320,14 @@ def modeled_class(code: str | None) -> type:
 
 def _from_core(class_name: str, kwargs: dict, response: Any, operation_name: str) -> Exception:
     """Called by the Rust core to build the exception for one of its errors."""
+    builtin = _BUILTINS.get(class_name)
+    if builtin is not None:
+        msg = kwargs.get("msg", "")
+        if builtin is KeyError:
+            import ast
+
+            return KeyError(ast.literal_eval(msg))
+        return builtin(msg)
     classes = _build()
     if class_name == "ClientError":
         error = response.get("Error", {})

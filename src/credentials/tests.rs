@@ -16,6 +16,10 @@ fn env(pairs: &[(&str, &str)]) -> Env {
     if !e.contains("BOTO_CONFIG") {
         e.set("BOTO_CONFIG", "/nonexistent/fastboto-test-boto");
     }
+    // The chain ends at the instance metadata service: never reach for it.
+    if !e.contains("AWS_EC2_METADATA_DISABLED") {
+        e.set("AWS_EC2_METADATA_DISABLED", "true");
+    }
     e
 }
 
@@ -620,15 +624,13 @@ fn chain_order_and_seam() {
         ("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/x"),
         ("AWS_WEB_IDENTITY_TOKEN_FILE", "/t"),
     ]);
+    // container-role and iam-role are implemented: never listed.
     assert_eq!(
         unsupported_sources(&unset(), &e, &c),
-        vec!["assume-role-with-web-identity", "container-role"]
+        vec!["assume-role-with-web-identity"]
     );
     // An explicit profile hides the web-identity env vars, as in botocore.
-    assert_eq!(
-        unsupported_sources(&named("default"), &e, &c),
-        vec!["container-role"]
-    );
+    assert!(unsupported_sources(&named("default"), &e, &c).is_empty());
 }
 
 // ---- Python formatting helpers ----

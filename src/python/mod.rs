@@ -61,9 +61,15 @@ impl CoreClient {
     #[new]
     fn new(py: Python<'_>, options: Bound<'_, PyDict>) -> PyResult<Self> {
         let args: ClientArgs = extract_client_args(&options)?;
-        let options = guarded(py, || {
-            crate::fork::critical(|| settings::resolve_client(args))
-        })?;
+        // The credential chain may wait on the network (container, IMDS):
+        // without the GIL. resolve_client enters fork::critical itself.
+        let outcome =
+            py.detach(|| catch_unwind(AssertUnwindSafe(|| settings::resolve_client(args))));
+        let options = match outcome {
+            Ok(Ok(options)) => options,
+            Ok(Err(e)) => return Err(to_pyerr(py, e)),
+            Err(payload) => return Err(panic_to_pyerr(payload)),
+        };
         Ok(CoreClient {
             inner: Arc::new(Client::new(options)),
         })
@@ -446,7 +452,13 @@ fn resolve_session<'py>(
 #[pyfunction]
 fn session_credentials<'py>(py: Python<'py>, options: Bound<'py, PyDict>) -> PyResult<Py<PyAny>> {
     let args = extract_session_args(&options)?;
-    let creds = guarded(py, || settings::session_credentials(&args))?;
+    let outcome =
+        py.detach(|| catch_unwind(AssertUnwindSafe(|| settings::session_credentials(&args))));
+    let creds = match outcome {
+        Ok(Ok(creds)) => creds,
+        Ok(Err(e)) => return Err(to_pyerr(py, e)),
+        Err(payload) => return Err(panic_to_pyerr(payload)),
+    };
     Ok(match creds {
         Some(c) => (c.access_key, c.secret_key, c.token, c.method)
             .into_pyobject(py)?

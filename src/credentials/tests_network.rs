@@ -1,0 +1,349 @@
+//! Unit tests for the network providers' pure parts: timestamps, refresh
+//! windows, the container host rules, IMDS configuration and expiry
+//! extension. The HTTP exchanges are tested against botocore in
+//! tests/test_credential_providers.py.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use super::container::validate_allowed_url;
+use super::imds::{extended_expiry, ImdsFetcher};
+use super::refresh::{
+    parse_timestamp, refresh_needed, Fetch, FetchFuture, Fetched, RefreshableCredentials,
+};
+use super::*;
+use crate::transport::{block_on_local, Lane};
+
+fn at(secs: u64) -> SystemTime {
+    SystemTime::UNIX_EPOCH + Duration::from_secs(secs)
+}
+
+#[test]
+fn timestamps_as_dateutil_reads_them() {
+    assert_eq!(parse_timestamp("1970-01-01T00:00:00Z"), Some(at(0)));
+    assert_eq!(
+        parse_timestamp("2026-12-02T13:07:08Z"),
+        Some(at(1_796_216_828))
+    );
+    assert_eq!(
+        parse_timestamp("2026-12-02T14:07:08+01:00"),
+        Some(at(1_796_216_828))
+    );
+    assert_eq!(
+        parse_timestamp("2026-12-02T13:07:08.250Z"),
+        Some(at(1_796_216_828) + Duration::from_millis(250))
+    );
+    assert_eq!(
+        parse_timestamp("2026-12-02 13:07:08"),
+        Some(at(1_796_216_828))
+    );
+    assert_eq!(
+        parse_timestamp("2000-02-29T00:00:00-00:00"),
+        Some(at(951_782_400))
+    );
+    for bad in [
+        "",
+        "soon",
+        "2026-13-01T00:00:00Z",
+        "2026-12-02T13:07",
+        "2026-12-02T13:07:08X",
+    ] {
+        assert_eq!(parse_timestamp(bad), None, "{bad}");
+    }
+}
+
+#[test]
+fn refresh_windows() {
+    let now = at(10_000);
+    let window = Duration::from_secs(15 * 60);
+    assert!(!refresh_needed(None, now, window), "no expiry: never");
+    assert!(
+        !refresh_needed(Some(at(10_000 + 900)), now, window),
+        "exactly 15 min left"
+    );
+    assert!(refresh_needed(Some(at(10_000 + 899)), now, window));
+    assert!(refresh_needed(Some(at(9_000)), now, window), "expired");
+    assert!(!refresh_needed(Some(at(10_001)), now, Duration::ZERO));
+    assert!(
+        !refresh_needed(Some(at(10_000)), now, Duration::ZERO),
+        "0 s left is not expired"
+    );
+}
+
+struct Counting {
+    calls: Arc<AtomicUsize>,
+    /// Seconds from the fake clock's now until each fetch's expiry.
+    expires_in: u64,
+    fail: bool,
+}
+
+static FAKE_NOW: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1_000_000);
+
+fn fake_now() -> SystemTime {
+    at(FAKE_NOW.load(Ordering::SeqCst))
+}
+
+impl Fetch for Counting {
+    fn fetch(&self, _lane: Lane) -> FetchFuture<'_> {
+        let n = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
+        let expiry = fake_now() + Duration::from_secs(self.expires_in);
+        let fail = self.fail;
+        Box::pin(async move {
+            if fail {
+                return Err(Error::CredentialRetrieval {
+                    provider: "test".into(),
+                    error_msg: "down".into(),
+                });
+            }
+            Ok(Fetched {
+                credentials: Credentials::new(format!("AK{n}"), "SK", Some("T".into()), "test"),
+                expiry: Some(expiry),
+            })
+        })
+    }
+}
+
+fn refreshable(
+    initial_expires_in: Option<u64>,
+    fetch_expires_in: u64,
+    fail: bool,
+) -> (RefreshableCredentials, Arc<AtomicUsize>) {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let initial = initial_expires_in.map(|secs| Fetched {
+        credentials: Credentials::new("AK0", "SK", None, "test"),
+        expiry: Some(fake_now() + Duration::from_secs(secs)),
+    });
+    let fetcher = Counting {
+        calls: calls.clone(),
+        expires_in: fetch_expires_in,
+        fail,
+    };
+    (
+        RefreshableCredentials::new("test", initial, Box::new(fetcher)).with_clock(fake_now),
+        calls,
+    )
+}
+
+fn get(r: &RefreshableCredentials) -> Result<String> {
+    block_on_local(r.frozen(Lane::current_thread())).map(|c| c.access_key.clone())
+}
+
+#[test]
+fn deferred_credentials_fetch_on_first_use_only() {
+    let (r, calls) = refreshable(None, 3600, false);
+    assert_eq!(calls.load(Ordering::SeqCst), 0, "nothing fetched up front");
+    assert_eq!(get(&r).unwrap(), "AK1");
+    assert_eq!(get(&r).unwrap(), "AK1");
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+}
+
+#[test]
+fn fresh_credentials_are_not_refetched() {
+    let (r, calls) = refreshable(Some(3600), 3600, false);
+    assert_eq!(get(&r).unwrap(), "AK0");
+    assert_eq!(calls.load(Ordering::SeqCst), 0);
+}
+
+#[test]
+fn advisory_window_refreshes_and_ignores_failures() {
+    let (r, calls) = refreshable(Some(12 * 60), 3600, false);
+    assert_eq!(get(&r).unwrap(), "AK1");
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+    let (r, calls) = refreshable(Some(12 * 60), 3600, true);
+    assert_eq!(
+        get(&r).unwrap(),
+        "AK0",
+        "advisory failure keeps the old ones"
+    );
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+}
+
+#[test]
+fn mandatory_window_raises_failures() {
+    let (r, _) = refreshable(Some(5 * 60), 3600, true);
+    assert!(matches!(get(&r), Err(Error::CredentialRetrieval { .. })));
+    let (r, _) = refreshable(None, 3600, true);
+    assert!(get(&r).is_err(), "a deferred first fetch is mandatory");
+}
+
+#[test]
+fn refreshed_but_still_expired_is_a_runtime_error() {
+    // botocore: "Credentials were refreshed, but the refreshed credentials
+    // are still expired." (RuntimeError)
+    let calls = Arc::new(AtomicUsize::new(0));
+    struct Expired(Arc<AtomicUsize>);
+    impl Fetch for Expired {
+        fn fetch(&self, _lane: Lane) -> FetchFuture<'_> {
+            self.0.fetch_add(1, Ordering::SeqCst);
+            Box::pin(async {
+                Ok(Fetched {
+                    credentials: Credentials::new("AK", "SK", None, "test"),
+                    expiry: Some(fake_now() - Duration::from_secs(1)),
+                })
+            })
+        }
+    }
+    let r =
+        RefreshableCredentials::new("test", None, Box::new(Expired(calls))).with_clock(fake_now);
+    match get(&r) {
+        Err(Error::Builtin { class, message }) => {
+            assert_eq!(class, "RuntimeError");
+            assert!(message.contains("still expired"));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn one_refresh_for_many_threads() {
+    struct Slow(Arc<AtomicUsize>);
+    impl Fetch for Slow {
+        fn fetch(&self, _lane: Lane) -> FetchFuture<'_> {
+            let n = self.0.fetch_add(1, Ordering::SeqCst);
+            Box::pin(async move {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                Ok(Fetched {
+                    credentials: Credentials::new(format!("AK{n}"), "SK", None, "test"),
+                    expiry: Some(fake_now() + Duration::from_secs(3600)),
+                })
+            })
+        }
+    }
+    let calls = Arc::new(AtomicUsize::new(0));
+    let r = Arc::new(
+        RefreshableCredentials::new("test", None, Box::new(Slow(calls.clone())))
+            .with_clock(fake_now),
+    );
+    let threads: Vec<_> = (0..8)
+        .map(|_| {
+            let r = r.clone();
+            std::thread::spawn(move || get(&r).unwrap())
+        })
+        .collect();
+    for t in threads {
+        assert_eq!(t.join().unwrap(), "AK0");
+    }
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+}
+
+#[test]
+fn static_source_is_as_given() {
+    let c = Credentials::new("AK", "SK", None, "env");
+    let s = CredentialSource::Static(c.clone());
+    assert_eq!(s.method(), "env");
+    assert_eq!(s.frozen_blocking().unwrap(), c);
+    let debug = format!("{s:?}");
+    assert!(!debug.contains("SK\""), "{debug}");
+}
+
+#[test]
+fn container_hosts_as_botocore_allows_them() {
+    for ok in [
+        "https://anything.example.com/creds",
+        "http://127.0.0.1:8080/creds",
+        "http://127.1.2.3/creds",
+        "http://[::1]:80/creds",
+        "http://169.254.170.2/v2/credentials/x",
+        "http://169.254.170.23/v1/credentials",
+        "http://[fd00:ec2::23]/v1/credentials",
+        "http://localhost:9000/creds",
+        "http://LOCALHOST/creds",
+    ] {
+        assert!(validate_allowed_url(ok).is_ok(), "{ok}");
+    }
+    let err = validate_allowed_url("http://192.0.2.1/creds").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "Unsupported host '192.0.2.1'.  Can only retrieve metadata from a loopback address or \
+         one of these hosts: 169.254.170.2, 169.254.170.23, fd00:ec2::23, localhost"
+    );
+    assert_eq!(err.class_name(), "ValueError");
+    assert!(validate_allowed_url("relative/path")
+        .unwrap_err()
+        .to_string()
+        .starts_with("Unsupported host 'None'."));
+}
+
+#[test]
+fn relative_container_uri_goes_to_the_ecs_address() {
+    let e = Env::from_pairs(&[(
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        "/v2/credentials/id",
+    )]);
+    assert!(container::is_configured(&e));
+    let unset = Env::from_pairs(&[]);
+    assert!(!container::is_configured(&unset));
+}
+
+#[test]
+fn imds_expiry_extension() {
+    let now = at(1_796_216_828); // 2026-12-02T13:07:08Z
+                                 // Six hours left: kept.
+    assert_eq!(
+        extended_expiry("2026-12-02T19:07:08Z", now, 300),
+        Some(at(1_796_216_828 + 6 * 3600))
+    );
+    // Five minutes left (inside 15 min + jitter): extended to now + 15 min + jitter.
+    assert_eq!(
+        extended_expiry("2026-12-02T13:12:08Z", now, 300),
+        Some(at(1_796_216_828 + 900 + 300))
+    );
+    // Already expired: extended too (botocore's outage behaviour).
+    assert_eq!(
+        extended_expiry("2026-12-02T12:00:00Z", now, 120),
+        Some(at(1_796_216_828 + 900 + 120))
+    );
+    // Not the strict format: parsed, not extended.
+    assert_eq!(
+        extended_expiry("2026-12-02T13:12:08+00:00", now, 300),
+        Some(at(1_796_216_828 + 300))
+    );
+}
+
+#[test]
+fn imds_configuration_errors_as_botocore() {
+    let cfg = SharedConfig::empty();
+    let mode = Env::from_pairs(&[("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "IPv5")]);
+    let err = ImdsFetcher::from_config(&mode, &cfg, "default", None)
+        .err()
+        .unwrap();
+    assert_eq!(err.class_name(), "InvalidIMDSEndpointModeError");
+    assert_eq!(
+        err.to_string(),
+        "Invalid EC2 Instance Metadata endpoint mode: IPv5 Valid endpoint modes \
+         (case-insensitive): ('ipv4', 'ipv6')."
+    );
+    let endpoint = Env::from_pairs(&[("AWS_EC2_METADATA_SERVICE_ENDPOINT", "not a url")]);
+    let err = ImdsFetcher::from_config(&endpoint, &cfg, "default", None)
+        .err()
+        .unwrap();
+    assert_eq!(err.class_name(), "InvalidIMDSEndpointError");
+    let timeout = Env::from_pairs(&[("AWS_METADATA_SERVICE_TIMEOUT", "soon")]);
+    let err = ImdsFetcher::from_config(&timeout, &cfg, "default", None)
+        .err()
+        .unwrap();
+    assert_eq!(err.class_name(), "ValueError");
+    assert_eq!(
+        err.to_string(),
+        "invalid literal for int() with base 10: 'soon'"
+    );
+    for ok in ["ipv4", "IPV6"] {
+        let e = Env::from_pairs(&[("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", ok)]);
+        assert!(ImdsFetcher::from_config(&e, &cfg, "default", None).is_ok());
+    }
+}
+
+#[test]
+fn disabled_imds_sends_nothing_and_finds_nothing() {
+    // An endpoint nobody listens on: a request would fail loudly (slowly).
+    let e = Env::from_pairs(&[
+        ("AWS_EC2_METADATA_DISABLED", "TRUE"),
+        ("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:9/"),
+    ]);
+    let f = ImdsFetcher::from_config(&e, &SharedConfig::empty(), "default", None).unwrap();
+    assert_eq!(
+        block_on_local(f.retrieve(Lane::current_thread())).unwrap(),
+        None
+    );
+}
