@@ -8,11 +8,16 @@ Each test also checks that a fastboto client signs with what was found."""
 from __future__ import annotations
 
 import datetime
+import re
 import json
 import threading
 
+import botocore.auth
+import botocore.awsrequest
+import botocore.credentials
 import botocore.exceptions
 import botocore.session
+import botocore.tokens
 import botocore.utils
 import pytest
 
@@ -53,14 +58,15 @@ def s3_server():
 
 
 def botocore_found():
-    """(frozen tuple, method) from botocore, or the exception it raised."""
+    """(frozen tuple, method) from botocore, or the exception it raised
+    (deferred credentials fetch at ``get_frozen_credentials()``)."""
     try:
         creds = botocore.session.Session().get_credentials()
+        if creds is None:
+            return None
+        frozen = creds.get_frozen_credentials()
     except Exception as e:  # noqa: BLE001 - compared below
         return e
-    if creds is None:
-        return None
-    frozen = creds.get_frozen_credentials()
     return (frozen.access_key, frozen.secret_key, frozen.token), creds.method
 
 
@@ -403,3 +409,502 @@ def test_imds_configuration_errors(monkeypatch, env):
     for k, v in env.items():
         monkeypatch.setenv(k, v)
     assert_same_outcome(fastboto_found(), botocore_found())
+
+
+# ---------------------------------------------------------------- STS roles
+
+BASE_AK = "AKIAFASTBOTOBASEFAKE"
+BASE_SK = "base/Secret+Key=NotReal0123456789abcdefgh"
+ROLE_ARN = "arn:aws:iam::123456789012:role/fastboto"
+
+
+def _sts_xml(operation: str, expires_in=datetime.timedelta(hours=1)) -> bytes:
+    return (
+        f'<{operation}Response xmlns="https://sts.amazonaws.com/doc/2011-06-15/">'
+        f"<{operation}Result><Credentials>"
+        f"<AccessKeyId>{AK}</AccessKeyId><SecretAccessKey>{SK}</SecretAccessKey>"
+        f"<SessionToken>{TOKEN}</SessionToken><Expiration>{_iso(expires_in)}</Expiration>"
+        f"</Credentials><AssumedRoleUser><Arn>arn:aws:sts::123456789012:assumed-role/fastboto/s</Arn>"
+        f"<AssumedRoleId>AROAFAKE:s</AssumedRoleId></AssumedRoleUser></{operation}Result>"
+        f"<ResponseMetadata><RequestId>req-1</RequestId></ResponseMetadata></{operation}Response>"
+    ).encode()
+
+
+def _sts_routes(expires_in=datetime.timedelta(hours=1)):
+    def respond(req):
+        action = dict(p.split("=", 1) for p in req.body.decode().split("&")).get("Action")
+        return CannedResponse(200, [("Content-Type", "text/xml")], _sts_xml(action, expires_in))
+
+    return respond
+
+
+def _write_config(monkeypatch, tmp_path, config: str, credentials: str = ""):
+    cfg = tmp_path / "config"
+    cfg.write_text(config)
+    creds = tmp_path / "credentials"
+    creds.write_text(credentials)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(cfg))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(creds))
+
+
+def sts_view(req):
+    """What must match between botocore's STS request and fastboto's."""
+    auth = req.header("Authorization")
+    scope = None
+    signed = None
+    if auth is not None:
+        cred = auth.split("Credential=", 1)[1].split(",", 1)[0].split("/")
+        scope = (cred[0], cred[2], cred[3])  # access key, region, service
+        signed = auth.split("SignedHeaders=", 1)[1].split(",", 1)[0]
+    return (
+        req.method,
+        req.path_and_query,
+        req.header("Content-Type"),
+        req.body,
+        scope,
+        signed,
+        req.header("X-Amz-Security-Token"),
+    )
+
+
+def verify_sts_signature(req, secret_key, token=None):
+    """Recompute a (non-S3) SigV4 signature with botocore's SigV4Auth."""
+    __tracebackhide__ = True
+    auth = req.header("Authorization")
+    parts = auth.split("Credential=", 1)[1]
+    ak, date, region, service, _ = parts.split(",", 1)[0].split("/")
+    signed = parts.split("SignedHeaders=", 1)[1].split(",", 1)[0].split(";")
+    signature = auth.rsplit("Signature=", 1)[1]
+    aws_req = botocore.awsrequest.AWSRequest(method=req.method, url=req.url(), data=req.body)
+    for name, value in req.headers:
+        if name.lower() in signed:
+            aws_req.headers[name] = value
+    aws_req.context["timestamp"] = req.header("X-Amz-Date")
+    signer = botocore.auth.SigV4Auth(botocore.credentials.Credentials(ak, secret_key, token), service, region)
+    canonical = signer.canonical_request(aws_req)
+    expected = signer.signature(signer.string_to_sign(aws_req, canonical), aws_req)
+    assert expected == signature, "STS request signature does not verify"
+
+
+def sts_both(server):
+    """botocore then fastboto: outcome (frozen + method) and the STS requests."""
+    theirs = botocore_found()
+    theirs_requests = list(server.requests)
+    server.clear()
+    ours = fastboto_found()
+    ours_requests = list(server.requests)
+    server.clear()
+    return ours, theirs, ours_requests, theirs_requests
+
+
+ROLE_CONFIG = f"""
+[profile role]
+role_arn = {ROLE_ARN}
+source_profile = base
+role_session_name = fastboto-session
+external_id = the-external-id
+duration_seconds = 1800
+region = eu-west-1
+[profile base]
+region = us-west-2
+"""
+
+
+def _role_env(monkeypatch, tmp_path, server, config=ROLE_CONFIG, profile="role"):
+    _write_config(
+        monkeypatch, tmp_path, config,
+        f"[base]\naws_access_key_id = {BASE_AK}\naws_secret_access_key = {BASE_SK}\n",
+    )
+    monkeypatch.setenv("AWS_PROFILE", profile)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", server.url)
+
+
+def test_assume_role_source_profile(monkeypatch, tmp_path, metadata_server, s3_server):
+    _role_env(monkeypatch, tmp_path, metadata_server)
+    metadata_server.set_response(_sts_routes())
+    ours, theirs, our_reqs, their_reqs = sts_both(metadata_server)
+    assert_same_outcome(ours, theirs)
+    assert theirs[1] == "assume-role"
+    assert [sts_view(r) for r in our_reqs] == [sts_view(r) for r in their_reqs]
+    assert len(our_reqs) == 1
+    body = our_reqs[0].body.decode()
+    assert body.startswith("Action=AssumeRole&Version=2011-06-15&")
+    assert "ExternalId=the-external-id" in body and "DurationSeconds=1800" in body
+    verify_sts_signature(our_reqs[0], BASE_SK)
+    assert sts_view(our_reqs[0])[4] == (BASE_AK, "eu-west-1", "sts")
+    assert_signs_with(s3_server, AK, SK, TOKEN)
+
+
+def test_assume_role_is_deferred_to_first_use(monkeypatch, tmp_path, metadata_server, s3_server):
+    _role_env(monkeypatch, tmp_path, metadata_server)
+    metadata_server.set_response(_sts_routes(datetime.timedelta(minutes=5)))
+    s3 = fastboto.client("s3", region_name="ap-south-1", endpoint_url=s3_server.url)
+    assert metadata_server.requests == []  # nothing at client creation, as botocore
+    s3.delete_bucket_policy(Bucket="bucket")
+    assert len(metadata_server.requests) == 1
+    # The client's region decides the STS region (botocore's last client region).
+    assert sts_view(metadata_server.requests[0])[4] == (BASE_AK, "ap-south-1", "sts")
+    # Five minutes left: inside the mandatory window, so the next call refreshes.
+    s3.delete_bucket_policy(Bucket="bucket")
+    assert len(metadata_server.requests) == 2
+    verify_sigv4(s3_server.requests[-1], SK, access_key=AK, session_token=TOKEN)
+
+
+def test_assume_role_chained_profiles(monkeypatch, tmp_path, metadata_server):
+    config = f"""
+[profile top]
+role_arn = {ROLE_ARN}-top
+source_profile = middle
+region = us-east-2
+[profile middle]
+role_arn = {ROLE_ARN}
+source_profile = base
+"""
+    _role_env(monkeypatch, tmp_path, metadata_server, config, profile="top")
+    metadata_server.set_response(_sts_routes())
+    ours, theirs, our_reqs, their_reqs = sts_both(metadata_server)
+    assert_same_outcome(ours, theirs)
+    assert len(their_reqs) == len(our_reqs) == 2
+    # The session name is botocore-session-<time>: equal up to the clock.
+    strip = lambda v: (v[0], v[1], v[2], re.sub(rb"botocore-session-\d+", b"S", v[3]), v[4], v[5])  # noqa: E731
+    assert [strip(sts_view(r)) for r in our_reqs] == [strip(sts_view(r)) for r in their_reqs]
+    verify_sts_signature(our_reqs[0], BASE_SK)
+    verify_sts_signature(our_reqs[1], SK, TOKEN)  # the second hop signs with the first's
+
+
+def test_assume_role_credential_source_environment(monkeypatch, tmp_path, metadata_server):
+    """A named profile skips the env provider; its role is sourced from the env."""
+    config = f"[profile role]\nrole_arn = {ROLE_ARN}\ncredential_source = Environment\n"
+    _role_env(monkeypatch, tmp_path, metadata_server, config)
+    monkeypatch.delenv("AWS_PROFILE")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "ca-central-1")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", BASE_AK)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", BASE_SK)
+    metadata_server.set_response(_sts_routes())
+    theirs = botocore.session.Session(profile="role").get_credentials()
+    their_frozen = theirs.get_frozen_credentials()
+    their_reqs = [sts_view(r) for r in metadata_server.requests]
+    metadata_server.clear()
+    ours = fastboto.Session(profile_name="role").get_credentials()
+    assert (ours.access_key, ours.secret_key, ours.token) == tuple(their_frozen)[:3]
+    assert ours.method == theirs.method == "assume-role"
+    assert [sts_view(r) for r in metadata_server.requests] == their_reqs
+    verify_sts_signature(metadata_server.requests[0], BASE_SK)
+
+
+def test_assume_role_credential_source_container(monkeypatch, tmp_path, metadata_server):
+    config = f"[profile role]\nrole_arn = {ROLE_ARN}\ncredential_source = EcsContainer\nregion = us-east-2\n"
+    _role_env(monkeypatch, tmp_path, metadata_server, config)
+
+    def respond(req):
+        if req.method == "GET":
+            return CannedResponse(200, [], _creds_body().replace(AK.encode(), BASE_AK.encode())
+                                  .replace(SK.encode(), BASE_SK.encode()))
+        return _sts_routes()(req)
+
+    monkeypatch.setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", metadata_server.url + "/creds")
+    metadata_server.set_response(respond)
+    ours, theirs, our_reqs, their_reqs = sts_both(metadata_server)
+    assert_same_outcome(ours, theirs)
+    assert [r.method for r in our_reqs] == [r.method for r in their_reqs] == ["GET", "POST"]
+    verify_sts_signature(our_reqs[1], BASE_SK, TOKEN)
+
+
+ERROR_CONFIGS = {
+    "missing-source": f"[profile role]\nrole_arn = {ROLE_ARN}\n",
+    "both-sources": f"[profile role]\nrole_arn = {ROLE_ARN}\nsource_profile = base\n"
+    "credential_source = Environment\n",
+    "unknown-source-profile": f"[profile role]\nrole_arn = {ROLE_ARN}\nsource_profile = nope\n",
+    "bad-credential-source": f"[profile role]\nrole_arn = {ROLE_ARN}\ncredential_source = Nowhere\n",
+    "loop": f"[profile role]\nrole_arn = {ROLE_ARN}\nsource_profile = other\n"
+    f"[profile other]\nrole_arn = {ROLE_ARN}\nsource_profile = role\n",
+    "self-loop-without-keys": f"[profile role]\nrole_arn = {ROLE_ARN}\nsource_profile = role\n",
+    "source-without-credentials": f"[profile role]\nrole_arn = {ROLE_ARN}\nsource_profile = empty\n"
+    "[profile empty]\nregion = us-east-1\n",
+    "empty-environment": f"[profile role]\nrole_arn = {ROLE_ARN}\ncredential_source = Environment\n",
+}
+
+
+@pytest.mark.parametrize("case", sorted(ERROR_CONFIGS))
+def test_assume_role_configuration_errors(monkeypatch, tmp_path, metadata_server, case):
+    _role_env(monkeypatch, tmp_path, metadata_server, ERROR_CONFIGS[case])
+    metadata_server.set_response(_sts_routes())
+    ours, theirs, our_reqs, their_reqs = sts_both(metadata_server)
+    assert isinstance(theirs, BaseException), theirs
+    assert_same_outcome(ours, theirs)
+    assert our_reqs == their_reqs == []
+
+
+def test_assume_role_self_loop_with_keys_is_allowed(monkeypatch, tmp_path, metadata_server):
+    config = f"[profile role]\nrole_arn = {ROLE_ARN}\nsource_profile = role\nregion = us-east-2\n"
+    _write_config(monkeypatch, tmp_path, config,
+                  f"[role]\naws_access_key_id = {BASE_AK}\naws_secret_access_key = {BASE_SK}\n")
+    monkeypatch.setenv("AWS_PROFILE", "role")
+    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", metadata_server.url)
+    metadata_server.set_response(_sts_routes())
+    ours, theirs, our_reqs, their_reqs = sts_both(metadata_server)
+    assert_same_outcome(ours, theirs)
+    verify_sts_signature(our_reqs[0], BASE_SK)
+
+
+def test_assume_role_sts_error(monkeypatch, tmp_path, metadata_server):
+    _role_env(monkeypatch, tmp_path, metadata_server)
+    metadata_server.respond(
+        403, [("Content-Type", "text/xml")],
+        b'<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type>'
+        b"<Code>AccessDenied</Code><Message>User is not authorized to perform: sts:AssumeRole</Message>"
+        b"</Error><RequestId>req-2</RequestId></ErrorResponse>",
+    )
+    ours, theirs, _, _ = sts_both(metadata_server)
+    assert isinstance(theirs, botocore.exceptions.ClientError)
+    assert isinstance(ours, botocore.exceptions.ClientError)
+    assert str(ours) == str(theirs)
+    assert ours.response["Error"] == theirs.response["Error"]
+
+
+def test_assume_role_without_region(monkeypatch, tmp_path, metadata_server):
+    config = ROLE_CONFIG.replace("region = eu-west-1\n", "")
+    _role_env(monkeypatch, tmp_path, metadata_server, config)
+    metadata_server.set_response(_sts_routes())
+    ours, theirs, our_reqs, their_reqs = sts_both(metadata_server)
+    assert isinstance(theirs, botocore.exceptions.NoRegionError)
+    assert_same_outcome(ours, theirs)
+    assert our_reqs == their_reqs == []
+
+
+def test_assume_role_mfa_needs_a_prompt(monkeypatch, tmp_path, metadata_server):
+    config = ROLE_CONFIG.replace("[profile base]", "mfa_serial = arn:aws:iam::123456789012:mfa/me\n[profile base]")
+    _role_env(monkeypatch, tmp_path, metadata_server, config)
+    metadata_server.set_response(_sts_routes())
+    with pytest.raises(botocore.exceptions.RefreshWithMFAUnsupportedError) as info:
+        fastboto.Session().get_credentials()
+    assert str(info.value) == "Cannot refresh credentials: MFA token required."
+    assert metadata_server.requests == []
+
+
+def test_assume_role_against_moto(monkeypatch, tmp_path, moto_server):
+    """moto's STS hands out temporary credentials that its S3 then accepts."""
+    _write_config(
+        monkeypatch, tmp_path, f"[profile role]\nrole_arn = {ROLE_ARN}\nsource_profile = base\nregion = us-east-1\n",
+        f"[base]\naws_access_key_id = {BASE_AK}\naws_secret_access_key = {BASE_SK}\n",
+    )
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID", raising=False)
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY", raising=False)
+    monkeypatch.setenv("AWS_PROFILE", "role")
+    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", str(moto_server))
+    theirs = botocore.session.Session().get_credentials()
+    ours = fastboto.Session().get_credentials()
+    assert ours.method == theirs.method == "assume-role"
+    assert ours.access_key.startswith("ASIA") and ours.token
+    s3 = fastboto.client("s3", region_name="us-east-1", endpoint_url=str(moto_server))
+    s3.put_bucket_acl  # noqa: B018 - the client exists
+    import boto3
+
+    boto3.client("s3", region_name="us-east-1", endpoint_url=str(moto_server)).create_bucket(Bucket="sts-b")
+    assert s3.get_bucket_acl(Bucket="sts-b")["ResponseMetadata"]["HTTPStatusCode"] == 200
+
+
+# ------------------------------------------------------------ web identity
+
+
+def _web_identity_env(monkeypatch, tmp_path, server, session_name="web-session"):
+    token = tmp_path / "web-token"
+    token.write_text("eyJ.web.identity")
+    monkeypatch.setenv("AWS_WEB_IDENTITY_TOKEN_FILE", str(token))
+    monkeypatch.setenv("AWS_ROLE_ARN", ROLE_ARN)
+    if session_name:
+        monkeypatch.setenv("AWS_ROLE_SESSION_NAME", session_name)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", server.url)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-central-1")
+    return token
+
+
+def test_web_identity_from_env(monkeypatch, tmp_path, metadata_server, s3_server):
+    _web_identity_env(monkeypatch, tmp_path, metadata_server)
+    metadata_server.set_response(_sts_routes())
+    ours, theirs, our_reqs, their_reqs = sts_both(metadata_server)
+    assert_same_outcome(ours, theirs)
+    assert theirs[1] == "assume-role-with-web-identity"
+    assert [sts_view(r) for r in our_reqs] == [sts_view(r) for r in their_reqs]
+    req = our_reqs[0]
+    assert req.header("Authorization") is None  # unsigned, as botocore
+    assert b"WebIdentityToken=eyJ.web.identity" in req.body
+    assert_signs_with(s3_server, AK, SK, TOKEN)
+
+
+def test_web_identity_from_profile(monkeypatch, tmp_path, metadata_server):
+    token = tmp_path / "tok"
+    token.write_text("profile-token")
+    _write_config(monkeypatch, tmp_path,
+                  f"[profile web]\nweb_identity_token_file = {token}\nrole_arn = {ROLE_ARN}\n")
+    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", metadata_server.url)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-north-1")
+    metadata_server.set_response(_sts_routes())
+    monkeypatch.setenv("AWS_PROFILE", "web")
+    ours, theirs, our_reqs, their_reqs = sts_both(metadata_server)
+    assert_same_outcome(ours, theirs)
+    assert theirs[1] == "assume-role-with-web-identity"
+    strip = lambda v: (v[0], v[1], v[2], re.sub(rb"botocore-session-\d+", b"S", v[3]))  # noqa: E731
+    assert [strip(sts_view(r)) for r in our_reqs] == [strip(sts_view(r)) for r in their_reqs]
+
+
+def test_web_identity_missing_role_arn(monkeypatch, tmp_path, metadata_server):
+    _web_identity_env(monkeypatch, tmp_path, metadata_server)
+    monkeypatch.delenv("AWS_ROLE_ARN")
+    ours, theirs, _, _ = sts_both(metadata_server)
+    assert isinstance(theirs, botocore.exceptions.InvalidConfigError)
+    assert_same_outcome(ours, theirs)
+
+
+def test_web_identity_missing_token_file(monkeypatch, tmp_path, metadata_server):
+    token = _web_identity_env(monkeypatch, tmp_path, metadata_server)
+    token.unlink()
+    ours, theirs, _, _ = sts_both(metadata_server)
+    assert isinstance(theirs, FileNotFoundError)
+    assert_same_outcome(ours, theirs)
+
+
+def test_web_identity_sts_error(monkeypatch, tmp_path, metadata_server):
+    _web_identity_env(monkeypatch, tmp_path, metadata_server)
+    metadata_server.respond(
+        400, [("Content-Type", "text/xml")],
+        b"<ErrorResponse><Error><Type>Sender</Type><Code>InvalidIdentityToken</Code>"
+        b"<Message>Couldn't retrieve verification key from your identity provider</Message>"
+        b"</Error><RequestId>r</RequestId></ErrorResponse>",
+    )
+    ours, theirs, _, _ = sts_both(metadata_server)
+    assert isinstance(theirs, botocore.exceptions.ClientError)
+    assert str(ours) == str(theirs)
+
+
+# ---------------------------------------------------------------------- SSO
+
+SSO_START_URL = "https://fastboto.awsapps.com/start"
+
+
+def _sso_token(tmp_path, key_input, expires_in=datetime.timedelta(hours=8), **fields):
+    import hashlib
+
+    cache = tmp_path / "aws-home" / ".aws" / "sso" / "cache"
+    cache.mkdir(parents=True, exist_ok=True)
+    doc = {"startUrl": SSO_START_URL, "region": "eu-west-1", "accessToken": "sso-access-token",
+           "expiresAt": _iso(expires_in), **fields}
+    path = cache / (hashlib.sha1(key_input.encode()).hexdigest() + ".json")
+    path.write_text(json.dumps(doc))
+    return path
+
+
+def _role_credentials_body(expires_in=datetime.timedelta(hours=1)) -> bytes:
+    ms = int((datetime.datetime.now(datetime.timezone.utc) + expires_in).timestamp() * 1000)
+    return json.dumps({"roleCredentials": {"accessKeyId": AK, "secretAccessKey": SK,
+                                           "sessionToken": TOKEN, "expiration": ms}}).encode()
+
+
+@pytest.fixture
+def sso_env(monkeypatch, tmp_path, metadata_server):
+    """botocore reads the token cache from a directory fixed at import time."""
+    cache = str(tmp_path / "aws-home" / ".aws" / "sso" / "cache")
+    monkeypatch.setattr(botocore.credentials.SSOProvider, "_SSO_TOKEN_CACHE_DIR", cache)
+
+    monkeypatch.setattr(botocore.tokens.SSOTokenProvider, "_SSO_TOKEN_CACHE_DIR", cache)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_SSO", metadata_server.url)
+    monkeypatch.setenv("AWS_PROFILE", "dev")
+    return metadata_server
+
+
+LEGACY_SSO = f"""
+[profile dev]
+sso_start_url = {SSO_START_URL}
+sso_region = eu-west-1
+sso_account_id = 123456789012
+sso_role_name = Developer Role
+"""
+
+SESSION_SSO = """
+[profile dev]
+sso_session = corp
+sso_account_id = 123456789012
+sso_role_name = Developer
+[sso-session corp]
+sso_start_url = https://fastboto.awsapps.com/start
+sso_region = eu-west-1
+sso_registration_scopes = sso:account:access
+"""
+
+
+def sso_view(req):
+    return req.method, req.path_and_query, req.header("x-amz-sso_bearer_token")
+
+
+@pytest.mark.parametrize("config,key", [(LEGACY_SSO, SSO_START_URL), (SESSION_SSO, "corp")],
+                         ids=["legacy", "sso-session"])
+def test_sso(monkeypatch, tmp_path, sso_env, s3_server, config, key):
+    _write_config(monkeypatch, tmp_path, config)
+    _sso_token(tmp_path, key)
+    sso_env.respond(200, [("Content-Type", "application/json")], _role_credentials_body())
+    ours, theirs, our_reqs, their_reqs = sts_both(sso_env)
+    assert_same_outcome(ours, theirs)
+    assert theirs[1] == "sso"
+    assert [sso_view(r) for r in our_reqs] == [sso_view(r) for r in their_reqs]
+    assert our_reqs[0].header("x-amz-sso_bearer_token") == "sso-access-token"
+    assert our_reqs[0].header("Authorization") is None
+    assert_signs_with(s3_server, AK, SK, TOKEN)
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["expired-legacy", "expired-session", "no-token", "invalid-token", "corrupt-cache",
+     "unauthorized", "other-error", "missing-config", "unknown-session", "inconsistent"],
+)
+def test_sso_errors(monkeypatch, tmp_path, sso_env, case):
+    config, key = LEGACY_SSO, SSO_START_URL
+    if case == "expired-legacy":
+        _sso_token(tmp_path, key, expires_in=-datetime.timedelta(minutes=1))
+    elif case == "expired-session":
+        config, key = SESSION_SSO, "corp"
+        _sso_token(tmp_path, key, expires_in=-datetime.timedelta(minutes=1))
+    elif case == "invalid-token":
+        path = _sso_token(tmp_path, key)
+        path.write_text(json.dumps({"startUrl": SSO_START_URL}))
+    elif case == "corrupt-cache":
+        path = _sso_token(tmp_path, key)
+        path.write_text("{not json")
+    elif case == "missing-config":
+        config = config.replace("sso_region = eu-west-1\n", "")
+    elif case == "unknown-session":
+        config = SESSION_SSO.replace("sso_session = corp", "sso_session = nope")
+    elif case == "inconsistent":
+        config = SESSION_SSO.replace("sso_session = corp", "sso_session = corp\nsso_region = us-east-1")
+    if case not in ("no-token", "invalid-token", "corrupt-cache", "expired-legacy", "expired-session"):
+        _sso_token(tmp_path, key if case != "unknown-session" else "nope")
+    _write_config(monkeypatch, tmp_path, config)
+    if case == "unauthorized":
+        sso_env.respond(401, [("x-amzn-ErrorType", "UnauthorizedException:http://internal")],
+                        b'{"message": "Session token not found or invalid"}')
+    elif case == "other-error":
+        sso_env.respond(403, [("x-amzn-ErrorType", "ForbiddenException")],
+                        b'{"message": "No access"}')
+    else:
+        sso_env.respond(200, [], _role_credentials_body())
+    ours, theirs, our_reqs, their_reqs = sts_both(sso_env)
+    assert isinstance(theirs, BaseException), theirs
+    if isinstance(theirs, botocore.exceptions.ClientError):
+        assert isinstance(ours, botocore.exceptions.ClientError)
+        assert str(ours) == str(theirs)
+    else:
+        assert_same_outcome(ours, theirs)
+    assert [sso_view(r) for r in our_reqs] == [sso_view(r) for r in their_reqs]
+    for req in our_reqs:
+        assert "sso-access-token" not in str(ours)
+
+
+def test_sso_is_deferred_and_refreshed(monkeypatch, tmp_path, sso_env, s3_server):
+    _write_config(monkeypatch, tmp_path, LEGACY_SSO)
+    _sso_token(tmp_path, SSO_START_URL)
+    sso_env.respond(200, [], _role_credentials_body(datetime.timedelta(minutes=5)))
+    s3 = fastboto.client("s3", region_name="us-east-1", endpoint_url=s3_server.url)
+    assert sso_env.requests == []
+    s3.delete_bucket_policy(Bucket="bucket")
+    s3.delete_bucket_policy(Bucket="bucket")
+    assert len(sso_env.requests) == 2
+    verify_sigv4(s3_server.requests[-1], SK, access_key=AK, session_token=TOKEN)

@@ -23,12 +23,15 @@ use std::fmt;
 use crate::config_file::{ActiveProfile, ConfigValue, Env, Profile, SharedConfig};
 use crate::error::{Error, Result};
 
+mod assume_role;
 mod container;
 mod http;
 mod imds;
 mod legacy;
 mod process;
 pub mod refresh;
+mod sso;
+mod sts;
 
 pub use process::run_credential_process;
 pub use refresh::{CredentialSource, Fetched, RefreshableCredentials};
@@ -266,6 +269,9 @@ impl Provider {
                 | Provider::BotoConfig
                 | Provider::ContainerRole
                 | Provider::InstanceMetadata
+                | Provider::AssumeRole
+                | Provider::AssumeRoleWithWebIdentity
+                | Provider::Sso
         )
     }
 
@@ -286,11 +292,12 @@ impl Provider {
             Provider::BotoConfig => fixed(legacy::boto_config(ctx.env)),
             Provider::ContainerRole => container_provider(ctx.env),
             Provider::InstanceMetadata => instance_metadata_provider(ctx.imds.clone()),
-            // Seam: the providers below are not implemented yet.
-            Provider::AssumeRole
-            | Provider::AssumeRoleWithWebIdentity
-            | Provider::Sso
-            | Provider::Login => Ok(None),
+            Provider::AssumeRole => assume_role::provider(ctx),
+            Provider::AssumeRoleWithWebIdentity => assume_role::web_identity_provider(ctx),
+            Provider::Sso => sso::provider(ctx),
+            // Seam: `login` (`aws login` sessions, DPoP-signed refreshes) is
+            // not implemented.
+            Provider::Login => Ok(None),
         }
     }
 
@@ -303,7 +310,7 @@ impl Provider {
         match self {
             Provider::AssumeRole => has("role_arn") && !has("web_identity_token_file"),
             Provider::AssumeRoleWithWebIdentity => {
-                let from_env = (!ctx.profile.explicit)
+                let from_env = (!ctx.disable_env)
                     .then(|| ctx.env.var("AWS_WEB_IDENTITY_TOKEN_FILE"))
                     .flatten();
                 let token_file =
@@ -321,16 +328,21 @@ impl Provider {
     }
 }
 
+#[derive(Clone)]
 struct Ctx<'a> {
-    profile: &'a ActiveProfile,
-    /// `get_config_variable('profile') or 'default'`.
+    /// The profile the providers read: `get_config_variable('profile') or
+    /// 'default'`, or a `source_profile` being resolved.
     name: &'a str,
+    /// The session's profile (what nested STS/SSO clients are configured from).
+    session_profile: &'a str,
+    /// Env-var sources are off: a profile was named (`disable_env_vars`),
+    /// or a source profile is being resolved.
+    disable_env: bool,
     env: &'a Env,
     cfg: &'a SharedConfig,
     /// Built (and validated) when the chain is set up, as botocore's
     /// resolver builds its `InstanceMetadataFetcher`.
     imds: Arc<imds::ImdsFetcher>,
-    #[allow(dead_code)]
     options: &'a ChainOptions,
 }
 
@@ -344,13 +356,26 @@ impl<'a> Ctx<'a> {
         let name = profile.name();
         let imds = imds::ImdsFetcher::from_config(env, cfg, name, options.user_agent.as_deref())?;
         Ok(Ctx {
-            profile,
             name,
+            session_profile: name,
+            disable_env: profile.explicit,
             env,
             cfg,
             imds: Arc::new(imds),
             options,
         })
+    }
+
+    /// The providers' view of a `source_profile` (env vars disabled).
+    fn for_profile<'b>(&self, name: &'b str) -> Ctx<'b>
+    where
+        'a: 'b,
+    {
+        Ctx {
+            name,
+            disable_env: true,
+            ..self.clone()
+        }
     }
 }
 

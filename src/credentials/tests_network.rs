@@ -347,3 +347,158 @@ fn disabled_imds_sends_nothing_and_finds_nothing() {
         None
     );
 }
+
+// ---- STS, assume-role and SSO configuration (no network reached) ----
+
+fn quiet_env(pairs: &[(&str, &str)]) -> Env {
+    let mut e = Env::from_pairs(pairs);
+    e.set("AWS_EC2_METADATA_DISABLED", "true");
+    e.set("BOTO_CONFIG", "/nonexistent/fastboto-test-boto");
+    e
+}
+
+fn named(name: &str) -> ActiveProfile {
+    ActiveProfile::resolve(Some(name), &Env::default())
+}
+
+fn chain_error(config: &str, profile: &str, env: &Env) -> Error {
+    let cfg = SharedConfig::from_contents(Some(config), None).unwrap();
+    load_chain(&named(profile), env, &cfg, &ChainOptions::default()).expect_err("an error")
+}
+
+#[test]
+fn query_body_as_botocore_encodes_it() {
+    assert_eq!(
+        super::sts::query_body(
+            "AssumeRole",
+            &[
+                ("RoleArn", "arn:aws:iam::1:role/a b".into()),
+                ("RoleSessionName", "s~._-+=/".into())
+            ]
+        ),
+        "Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A1%3Arole%2Fa%20b\
+         &RoleSessionName=s~._-%2B%3D%2F"
+    );
+}
+
+#[test]
+fn assume_role_is_deferred() {
+    let cfg = SharedConfig::from_contents(
+        Some("[profile r]\nrole_arn = arn:aws:iam::1:role/x\nsource_profile = b\n[profile b]\naws_access_key_id = A\naws_secret_access_key = S\n"),
+        None,
+    )
+    .unwrap();
+    let source = load_chain(&named("r"), &quiet_env(&[]), &cfg, &ChainOptions::default())
+        .unwrap()
+        .expect("a source");
+    assert_eq!(source.method(), "assume-role");
+    assert!(matches!(source, CredentialSource::Refreshable(_)));
+    // No region: the STS call cannot be made (botocore's NoRegionError).
+    assert_eq!(source.frozen_blocking().unwrap_err(), Error::NoRegion);
+}
+
+#[test]
+fn assume_role_configuration_errors() {
+    let e = quiet_env(&[]);
+    let arn = "role_arn = arn:aws:iam::1:role/x\n";
+    let err = chain_error(
+        &format!("[profile a]\n{arn}source_profile = b\n[profile b]\n{arn}source_profile = a\n"),
+        "a",
+        &e,
+    );
+    assert_eq!(err.class_name(), "InfiniteLoopConfigError");
+    assert_eq!(
+        err.to_string(),
+        "Infinite loop in credential configuration detected. Attempting to load from profile a \
+         which has already been visited. Visited profiles: ['a', 'b']"
+    );
+    let err = chain_error(&format!("[profile a]\n{arn}"), "a", &e);
+    assert_eq!(
+        err.to_string(),
+        "Partial credentials found in assume-role, missing: source_profile or credential_source"
+    );
+    let err = chain_error(&format!("[profile a]\n{arn}source_profile = zz\n"), "a", &e);
+    assert_eq!(
+        err.to_string(),
+        "The source_profile \"zz\" referenced in the profile \"a\" does not exist."
+    );
+    let err = chain_error(
+        &format!("[profile a]\n{arn}credential_source = environment\n"),
+        "a",
+        &e,
+    );
+    assert_eq!(
+        err.to_string(),
+        "The credential source \"environment\" referenced in profile \"a\" is not valid."
+    );
+    let err = chain_error(
+        &format!("[profile a]\n{arn}credential_source = Environment\n"),
+        "a",
+        &e,
+    );
+    assert_eq!(
+        err.to_string(),
+        "Error when retrieving credentials from Environment: No credentials found in \
+         credential_source referenced in profile a"
+    );
+}
+
+#[test]
+fn web_identity_needs_a_role_arn() {
+    let e = quiet_env(&[("AWS_WEB_IDENTITY_TOKEN_FILE", "/tmp/t")]);
+    let cfg = SharedConfig::from_contents(Some("[default]\n"), None).unwrap();
+    let err = load_chain(
+        &ActiveProfile::default(),
+        &e,
+        &cfg,
+        &ChainOptions::default(),
+    )
+    .err()
+    .unwrap();
+    assert!(matches!(err, Error::InvalidConfig { .. }), "{err:?}");
+    // A named profile turns the env vars off: nothing configured.
+    let cfg = SharedConfig::from_contents(Some("[profile p]\nregion = x\n"), None).unwrap();
+    assert!(load_chain(&named("p"), &e, &cfg, &ChainOptions::default())
+        .unwrap()
+        .is_none());
+}
+
+#[test]
+fn sso_configuration_and_token_cache_errors() {
+    let home = std::env::temp_dir().join(format!("fastboto-sso-{}", std::process::id()));
+    let e = quiet_env(&[("HOME", home.to_str().unwrap())]);
+    let err = chain_error(
+        "[profile s]\nsso_account_id = 1\nsso_role_name = r\n",
+        "s",
+        &e,
+    );
+    assert_eq!(
+        err.to_string(),
+        "The profile \"s\" is configured to use SSO but is missing required configuration: \
+         sso_start_url, sso_region"
+    );
+    let err = chain_error(
+        "[profile s]\nsso_session = x\nsso_account_id = 1\nsso_role_name = r\n",
+        "s",
+        &e,
+    );
+    assert_eq!(
+        err.to_string(),
+        "The specified sso-session does not exist: \"x\""
+    );
+    let cfg = SharedConfig::from_contents(
+        Some("[profile s]\nsso_start_url = https://u\nsso_region = r\nsso_account_id = 1\nsso_role_name = r\n"),
+        None,
+    )
+    .unwrap();
+    let source = load_chain(&named("s"), &e, &cfg, &ChainOptions::default())
+        .unwrap()
+        .unwrap();
+    assert_eq!(source.method(), "sso");
+    let err = source.frozen_blocking().unwrap_err();
+    assert_eq!(err.class_name(), "SSOTokenLoadError");
+    assert_eq!(
+        err.to_string(),
+        "Error loading SSO Token: Token for https://u does not exist"
+    );
+}
