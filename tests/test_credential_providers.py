@@ -908,3 +908,46 @@ def test_sso_is_deferred_and_refreshed(monkeypatch, tmp_path, sso_env, s3_server
     s3.delete_bucket_policy(Bucket="bucket")
     assert len(sso_env.requests) == 2
     verify_sigv4(s3_server.requests[-1], SK, access_key=AK, session_token=TOKEN)
+
+
+# ------------------------------------------- other ways a client signs
+
+
+def test_refresh_from_asyncio_client(monkeypatch, metadata_server, s3_server):
+    """The asyncio client refreshes on the shared runtime, not the caller's."""
+    import asyncio
+
+    import fastboto.aio
+
+    _container_env(monkeypatch, metadata_server)
+    metadata_server.set_response(lambda req: CannedResponse(200, [], _creds_body(datetime.timedelta(minutes=5))))
+
+    async def main():
+        async with fastboto.aio.client("s3", region_name="us-east-1", endpoint_url=s3_server.url) as s3:
+            await asyncio.gather(*(s3.delete_bucket_policy(Bucket="bucket") for _ in range(3)))
+
+    asyncio.run(main())
+    # one fetch at creation, then refreshes while calls ran (at least one)
+    assert len(metadata_server.requests) >= 2
+    verify_sigv4(s3_server.requests[-1], SK, access_key=AK, session_token=TOKEN)
+
+
+def test_prepare_request_with_deferred_credentials(monkeypatch, tmp_path, metadata_server, s3_server):
+    _role_env(monkeypatch, tmp_path, metadata_server)
+    metadata_server.set_response(_sts_routes())
+    s3 = fastboto.client("s3", region_name="us-east-1", endpoint_url=s3_server.url)
+    prepared = s3.prepare_request("delete_bucket_policy", Bucket="bucket")
+    assert len(metadata_server.requests) == 1
+    headers = dict(prepared.headers)
+    assert headers["X-Amz-Security-Token"] == TOKEN
+    assert f"Credential={AK}/" in headers["Authorization"]
+
+
+def test_unsigned_client_resolves_no_credentials(monkeypatch, metadata_server, s3_server):
+    _container_env(monkeypatch, metadata_server)
+    metadata_server.respond(500, [], b"")
+    s3 = fastboto.client("s3", region_name="us-east-1", endpoint_url=s3_server.url,
+                         config=fastboto.Config(signature_version=fastboto.UNSIGNED))
+    s3.delete_bucket_policy(Bucket="bucket")
+    assert metadata_server.requests == []
+    assert s3_server.requests[-1].header("Authorization") is None

@@ -72,6 +72,11 @@ impl ContainerFetcher {
         })
     }
 
+    #[cfg(test)]
+    pub fn full_uri(&self) -> &str {
+        &self.full_uri
+    }
+
     /// `_build_headers`: the token file is read on every fetch (EKS rotates it).
     fn headers(&self) -> Result<Vec<(String, String)>> {
         let token = match &self.token {

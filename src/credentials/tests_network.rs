@@ -272,6 +272,18 @@ fn relative_container_uri_goes_to_the_ecs_address() {
         "/v2/credentials/id",
     )]);
     assert!(container::is_configured(&e));
+    let f = container::ContainerFetcher::from_env(&e).unwrap();
+    assert_eq!(f.full_uri(), "http://169.254.170.2/v2/credentials/id");
+    // The relative URI wins over a full one.
+    let both = Env::from_pairs(&[
+        ("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/r"),
+        (
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+            "http://localhost/full",
+        ),
+    ]);
+    let f = container::ContainerFetcher::from_env(&both).unwrap();
+    assert_eq!(f.full_uri(), "http://169.254.170.2/r");
     let unset = Env::from_pairs(&[]);
     assert!(!container::is_configured(&unset));
 }

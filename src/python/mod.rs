@@ -189,11 +189,19 @@ impl CoreClient {
     ) -> PyResult<Bound<'py, PyTuple>> {
         let op = lookup(op_name)?;
         let input = empty_kwargs(py, kwargs);
-        let request = guarded(py, || {
-            let prepared: PreparedCall = self.inner.prepare(op, &input)?;
-            self.inner
-                .sign(&prepared, &self.inner.first_attempt(), SystemTime::now())
-        })?;
+        let prepared: PreparedCall = guarded(py, || self.inner.prepare(op, &input))?;
+        // Signing may fetch temporary credentials first: without the GIL.
+        let client = self.inner.clone();
+        let outcome = py.detach(move || {
+            catch_unwind(AssertUnwindSafe(|| {
+                client.sign(&prepared, &client.first_attempt(), SystemTime::now())
+            }))
+        });
+        let request = match outcome {
+            Ok(Ok(request)) => request,
+            Ok(Err(e)) => return Err(to_pyerr(py, e)),
+            Err(payload) => return Err(panic_to_pyerr(payload)),
+        };
         let headers = PyList::empty(py);
         // The HTTP client adds Host on the wire; it is signed, so a prepared
         // request shows it too.
