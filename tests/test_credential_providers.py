@@ -658,6 +658,7 @@ def test_assume_role_sts_error(monkeypatch, tmp_path, metadata_server):
     ours, theirs, _, _ = sts_both(metadata_server)
     assert isinstance(theirs, botocore.exceptions.ClientError)
     assert isinstance(ours, botocore.exceptions.ClientError)
+    assert type(ours).__name__ == type(theirs).__name__ == "ClientError"
     assert str(ours) == str(theirs)
     assert ours.response["Error"] == theirs.response["Error"]
 
@@ -774,7 +775,10 @@ def test_web_identity_sts_error(monkeypatch, tmp_path, metadata_server):
     )
     ours, theirs, _, _ = sts_both(metadata_server)
     assert isinstance(theirs, botocore.exceptions.ClientError)
+    assert isinstance(ours, botocore.exceptions.ClientError)
+    assert type(ours).__name__ == type(theirs).__name__ == "InvalidIdentityTokenException"
     assert str(ours) == str(theirs)
+    assert ours.response["Error"] == theirs.response["Error"]
 
 
 # ---------------------------------------------------------------------- SSO
@@ -890,6 +894,7 @@ def test_sso_errors(monkeypatch, tmp_path, sso_env, case):
     assert isinstance(theirs, BaseException), theirs
     if isinstance(theirs, botocore.exceptions.ClientError):
         assert isinstance(ours, botocore.exceptions.ClientError)
+        assert type(ours).__name__ == type(theirs).__name__
         assert str(ours) == str(theirs)
     else:
         assert_same_outcome(ours, theirs)
@@ -951,3 +956,62 @@ def test_unsigned_client_resolves_no_credentials(monkeypatch, metadata_server, s
     s3.delete_bucket_policy(Bucket="bucket")
     assert metadata_server.requests == []
     assert s3_server.requests[-1].header("Authorization") is None
+
+
+def test_sso_session_token_refreshed_through_oidc(monkeypatch, tmp_path, sso_env, s3_server):
+    """A token inside its 15-minute window is refreshed (SSO OIDC CreateToken)
+    and the cache rewritten, as botocore's SSOTokenProvider does."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL_SSO_OIDC", sso_env.url)
+    _write_config(monkeypatch, tmp_path, SESSION_SSO)
+    refresh_fields = {"refreshToken": "the-refresh-token", "clientId": "the-client",
+                      "clientSecret": "the-client-secret",
+                      "registrationExpiresAt": _iso(datetime.timedelta(days=30))}
+
+    def respond(req):
+        if req.method == "POST" and req.path_and_query == "/token":
+            return CannedResponse(200, [("Content-Type", "application/json")], json.dumps(
+                {"accessToken": "refreshed-access-token", "expiresIn": 28800,
+                 "refreshToken": "next-refresh-token", "tokenType": "Bearer"}).encode())
+        return CannedResponse(200, [], _role_credentials_body())
+
+    sso_env.set_response(respond)
+    results = []
+    for resolve in (botocore_found, fastboto_found):
+        path = _sso_token(tmp_path, "corp", expires_in=datetime.timedelta(minutes=5), **refresh_fields)
+        outcome = resolve()
+        saved = json.loads(path.read_text())
+        results.append((outcome, [(r.method, r.path_and_query, r.body, r.header("Content-Type"),
+                                   r.header("x-amz-sso_bearer_token")) for r in sso_env.requests],
+                        saved))
+        sso_env.clear()
+    (ours, our_reqs, our_saved), (theirs, their_reqs, their_saved) = results[1], results[0]
+    assert_same_outcome(ours, theirs)
+    assert our_reqs == their_reqs
+    assert our_reqs[0][:2] == ("POST", "/token")
+    assert our_reqs[1][4] == "refreshed-access-token"
+    assert list(our_saved) == list(their_saved)
+    for key in our_saved:
+        if key != "expiresAt":
+            assert our_saved[key] == their_saved[key], key
+    assert abs(datetime.datetime.fromisoformat(our_saved["expiresAt"].replace("Z", "+00:00"))
+               - datetime.datetime.fromisoformat(their_saved["expiresAt"].replace("Z", "+00:00"))
+               ) < datetime.timedelta(seconds=30)
+
+
+def test_sso_session_refresh_failure_uses_valid_token(monkeypatch, tmp_path, sso_env):
+    monkeypatch.setenv("AWS_ENDPOINT_URL_SSO_OIDC", sso_env.url)
+    _write_config(monkeypatch, tmp_path, SESSION_SSO)
+
+    def respond(req):
+        if req.method == "POST":
+            return CannedResponse(400, [("x-amzn-ErrorType", "InvalidGrantException")],
+                                  b'{"error": "invalid_grant"}')
+        return CannedResponse(200, [], _role_credentials_body())
+
+    sso_env.set_response(respond)
+    fields = {"refreshToken": "r", "clientId": "c", "clientSecret": "s",
+              "registrationExpiresAt": _iso(datetime.timedelta(days=1))}
+    _sso_token(tmp_path, "corp", expires_in=datetime.timedelta(minutes=5), **fields)
+    ours, theirs, our_reqs, their_reqs = sts_both(sso_env)
+    assert_same_outcome(ours, theirs)
+    assert [sso_view(r) for r in our_reqs] == [sso_view(r) for r in their_reqs]

@@ -207,6 +207,51 @@ MODELED_ERROR_CODES = (
     "TooManyParts",
 )
 
+# Error codes of the STS and SSO operations the credential providers call,
+# and the class names botocore's error factory gives them (its shape names).
+_NESTED_SERVICE_ERRORS = {
+    "sts": {
+        "ExpiredTokenException": "ExpiredTokenException",
+        "ExpiredTradeInTokenException": "ExpiredTradeInTokenException",
+        "IDPCommunicationError": "IDPCommunicationErrorException",
+        "IDPRejectedClaim": "IDPRejectedClaimException",
+        "InvalidAuthorizationMessageException": "InvalidAuthorizationMessageException",
+        "InvalidIdentityToken": "InvalidIdentityTokenException",
+        "JWTPayloadSizeExceededException": "JWTPayloadSizeExceededException",
+        "MalformedPolicyDocument": "MalformedPolicyDocumentException",
+        "OutboundWebIdentityFederationDisabledException":
+            "OutboundWebIdentityFederationDisabledException",
+        "PackedPolicyTooLarge": "PackedPolicyTooLargeException",
+        "RegionDisabledException": "RegionDisabledException",
+        "SessionDurationEscalationException": "SessionDurationEscalationException",
+    },
+    "sso": {
+        "InvalidRequestException": "InvalidRequestException",
+        "ResourceNotFoundException": "ResourceNotFoundException",
+        "TooManyRequestsException": "TooManyRequestsException",
+        "UnauthorizedException": "UnauthorizedException",
+    },
+}
+_NESTED_OPERATIONS = {
+    "AssumeRole": "sts",
+    "AssumeRoleWithWebIdentity": "sts",
+    "GetRoleCredentials": "sso",
+    "CreateToken": "sso",
+}
+_nested_classes: dict = {}
+
+
+def _nested_modeled_class(service: str, code: str | None) -> type:
+    classes = _build()
+    name = _NESTED_SERVICE_ERRORS[service].get(code or "")
+    if name is None:
+        return classes["ClientError"]
+    key = (service, name)
+    if key not in _nested_classes:
+        _nested_classes[key] = type(name, (classes["ClientError"],), {"__module__": __name__})
+    return _nested_classes[key]
+
+
 # Classes are built on first use (module __getattr__), so botocore is only
 # imported when an exception is actually needed.
 __all__ = [name for name, _, _ in _SPECS] + ["ClientError"]  # noqa: F822
@@ -332,6 +377,9 @@ def _from_core(class_name: str, kwargs: dict, response: Any, operation_name: str
     if class_name == "ClientError":
         error = response.get("Error", {})
         code = error.get("QueryErrorCode") or error.get("Code")
+        service = _NESTED_OPERATIONS.get(operation_name)
+        if service is not None:
+            return _nested_modeled_class(service, code)(response, operation_name)
         return modeled_class(code)(response, operation_name)
     cls = classes.get(class_name, classes["BotoCoreError"])
     return cls(**kwargs)

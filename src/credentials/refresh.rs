@@ -109,8 +109,10 @@ struct Snapshot {
 pub struct RefreshableCredentials {
     method: &'static str,
     current: Mutex<Option<Snapshot>>,
-    /// One refresh at a time (botocore's `_refresh_lock`).
-    refresh_lock: tokio::sync::Mutex<()>,
+    /// One refresh at a time (botocore's `_refresh_lock`), per process: a
+    /// forked child gets a fresh lock (the parent's may be held by a thread
+    /// that does not exist in the child).
+    refresh_lock: Mutex<(u32, Arc<tokio::sync::Mutex<()>>)>,
     fetcher: Box<dyn Fetch>,
     advisory: Duration,
     mandatory: Duration,
@@ -145,7 +147,7 @@ impl RefreshableCredentials {
                 credentials: Arc::new(f.credentials),
                 expiry: f.expiry,
             })),
-            refresh_lock: tokio::sync::Mutex::new(()),
+            refresh_lock: Mutex::new((std::process::id(), Arc::default())),
             fetcher,
             advisory: ADVISORY_REFRESH,
             mandatory: MANDATORY_REFRESH,
@@ -168,6 +170,18 @@ impl RefreshableCredentials {
         })
     }
 
+    fn refresh_lock(&self) -> Arc<tokio::sync::Mutex<()>> {
+        let pid = std::process::id();
+        crate::fork::critical(|| {
+            let mut slot = self.refresh_lock.lock().unwrap_or_else(|e| e.into_inner());
+            if slot.0 != pid {
+                let stale = std::mem::replace(&mut *slot, (pid, Arc::default()));
+                std::mem::forget(stale);
+            }
+            slot.1.clone()
+        })
+    }
+
     fn needs(&self, snap: &Option<Snapshot>, window: Duration) -> bool {
         match snap {
             None => true,
@@ -181,7 +195,8 @@ impl RefreshableCredentials {
         if !self.needs(&snap, self.advisory) {
             return Ok(snap.expect("checked above").credentials);
         }
-        if let Ok(_guard) = self.refresh_lock.try_lock() {
+        let lock = self.refresh_lock();
+        if let Ok(_guard) = lock.try_lock() {
             let snap = self.snapshot();
             if !self.needs(&snap, self.advisory) {
                 return Ok(snap.expect("checked above").credentials);
@@ -190,7 +205,7 @@ impl RefreshableCredentials {
             return self.protected_refresh(lane, snap, mandatory).await;
         }
         if self.needs(&snap, self.mandatory) {
-            let _guard = self.refresh_lock.lock().await;
+            let _guard = lock.lock().await;
             let snap = self.snapshot();
             if !self.needs(&snap, self.mandatory) {
                 return Ok(snap.expect("checked above").credentials);

@@ -12,7 +12,7 @@ use sha1::{Digest, Sha1};
 
 use super::container::{key_error, optional_str};
 use super::process::py_str;
-use super::refresh::{parse_timestamp, Fetch, FetchFuture, Fetched};
+use super::refresh::{parse_timestamp, refresh_needed, Fetch, FetchFuture, Fetched};
 use super::sts::{metadata_for, reason_phrase, ServiceClient};
 use super::{CredentialSource, Credentials, Ctx, RefreshableCredentials};
 use crate::config_file::expand_path;
@@ -24,6 +24,8 @@ use crate::transport::Lane;
 pub const METHOD: &str = "sso";
 const PROFILE_REQUIRED: [&str; 2] = ["sso_role_name", "sso_account_id"];
 const SSO_REQUIRED: [&str; 2] = ["sso_start_url", "sso_region"];
+/// `SSOTokenProvider._REFRESH_WINDOW`.
+const TOKEN_REFRESH_WINDOW: Duration = Duration::from_secs(15 * 60);
 
 fn invalid_config(error_msg: String) -> Error {
     Error::InvalidConfig { error_msg }
@@ -132,6 +134,16 @@ pub fn provider(ctx: &Ctx) -> Result<Option<CredentialSource>> {
         start_url: get("sso_start_url").unwrap_or_default(),
         role_name: get("sso_role_name").unwrap_or_default(),
         account_id: get("sso_account_id").unwrap_or_default(),
+        oidc: match (&session_name, &token_session) {
+            (Some(_), Some(Ok(()))) => Some(ServiceClient::sso_oidc(
+                ctx.env,
+                ctx.cfg,
+                ctx.session_profile,
+                &sso_region,
+                ctx.options.user_agent.as_deref(),
+            )?),
+            _ => None,
+        },
         session_name,
         token_session,
     };
@@ -177,6 +189,8 @@ struct SsoFetcher {
     session_name: Option<String>,
     /// The token provider's own configuration check (sso-session profiles).
     token_session: Option<std::result::Result<(), Error>>,
+    /// SSO OIDC, which refreshes an sso-session's token.
+    oidc: Option<ServiceClient>,
 }
 
 /// `JSONFileCache[key]`: `<dir>/<key>.json`; a file that cannot be read
@@ -216,23 +230,32 @@ impl SsoFetcher {
         Ok(token)
     }
 
-    fn access_token(&self, now: SystemTime) -> Result<String> {
+    async fn access_token(&self, now: SystemTime, lane: Lane) -> Result<String> {
         if let Some(Err(e)) = &self.token_session {
             return Err(e.clone());
         }
-        let token = self.load_token()?;
-        let expires_at = py_str(&token["expiresAt"]);
-        let expiration = parse_timestamp(&expires_at).ok_or_else(|| Error::Builtin {
-            class: "ValueError",
-            message: format!("Unknown string format: {expires_at}"),
-        })?;
-        let access_token = py_str(&token["accessToken"]);
+        let mut token = self.load_token()?;
+        let parse = |v: &Value| {
+            let text = py_str(v);
+            parse_timestamp(&text).ok_or(Error::Builtin {
+                class: "ValueError",
+                message: format!("Unknown string format: {text}"),
+            })
+        };
+        let mut expiration = parse(&token["expiresAt"])?;
         if self.session_name.is_some() {
-            // SSOTokenProvider: a token inside its refresh window would be
-            // refreshed through SSO OIDC (not implemented: it is used as it
-            // is while valid); an expired one fails as botocore's
-            // DeferredRefreshableToken does when the refresh cannot help.
-            if super::refresh::refresh_needed(Some(expiration), now, Duration::ZERO) {
+            // SSOTokenProvider: inside its refresh window the token is
+            // refreshed through SSO OIDC when the cache holds a usable
+            // registration; an expired token that could not be refreshed
+            // fails as botocore's DeferredRefreshableToken does.
+            if refresh_needed(Some(expiration), now, TOKEN_REFRESH_WINDOW) {
+                if let Some((new_token, new_expiry)) = self.refresh_token(&token, now, lane).await?
+                {
+                    token = new_token;
+                    expiration = new_expiry;
+                }
+            }
+            if refresh_needed(Some(expiration), now, Duration::ZERO) {
                 return Err(sso_error(
                     "TokenRetrievalError",
                     "Error when retrieving token from sso: Token has expired and refresh failed"
@@ -246,11 +269,125 @@ impl SsoFetcher {
         } else if expiration <= now {
             return Err(unauthorized());
         }
-        Ok(access_token)
+        Ok(py_str(&token["accessToken"]))
+    }
+
+    /// `_refresh_access_token`: `None` when the cache cannot refresh (keys
+    /// missing, registration expired) or OIDC answered with an error.
+    async fn refresh_token(
+        &self,
+        token: &serde_json::Map<String, Value>,
+        now: SystemTime,
+        lane: Lane,
+    ) -> Result<Option<(serde_json::Map<String, Value>, SystemTime)>> {
+        let keys = [
+            "refreshToken",
+            "clientId",
+            "clientSecret",
+            "registrationExpiresAt",
+        ];
+        if keys.iter().any(|k| !token.contains_key(*k)) {
+            return Ok(None);
+        }
+        let registration = py_str(&token["registrationExpiresAt"]);
+        match parse_timestamp(&registration) {
+            Some(at) if at > now => {}
+            _ => return Ok(None),
+        }
+        let Some(oidc) = &self.oidc else {
+            return Ok(None);
+        };
+        let body = py_json_dumps(&[
+            ("grantType", Value::String("refresh_token".into())),
+            ("clientId", token["clientId"].clone()),
+            ("clientSecret", token["clientSecret"].clone()),
+            ("refreshToken", token["refreshToken"].clone()),
+        ]);
+        let url = format!("{}/token", oidc.url.trim_end_matches('/'));
+        let build = || {
+            Ok(HttpRequest {
+                method: "POST",
+                url: url.clone(),
+                headers: vec![("Content-Type".to_string(), "application/json".to_string())],
+                body: body.clone().into_bytes(),
+            })
+        };
+        let response = oidc
+            .send_with_retries(lane, build, |response, retries| {
+                let parsed: Value = serde_json::from_slice(&response.body).unwrap_or(Value::Null);
+                if response.status >= 300 {
+                    let (code, message) = rest_json_error(response, &parsed);
+                    return Err(client_error(
+                        code,
+                        message,
+                        response,
+                        retries,
+                        "CreateToken",
+                    ));
+                }
+                Ok(parsed)
+            })
+            .await;
+        let response = match response {
+            Ok(r) => r,
+            // botocore logs "SSO token refresh attempt failed" and goes on.
+            Err(Error::Service(_)) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let field = |k: &str| response.get(k).cloned().ok_or_else(|| key_error(k));
+        let expires_in = field("expiresIn")?.as_f64().unwrap_or(0.0);
+        let expiry = now + Duration::from_secs_f64(expires_in.max(0.0));
+        let whole = SystemTime::UNIX_EPOCH
+            + Duration::from_secs(
+                expiry
+                    .duration_since(SystemTime::UNIX_EPOCH)
+                    .map(|d| d.as_secs())
+                    .unwrap_or(0),
+            );
+        let mut new_token = serde_json::Map::new();
+        new_token.insert("startUrl".into(), Value::String(self.start_url.clone()));
+        new_token.insert("region".into(), Value::String(oidc.region.clone()));
+        new_token.insert("accessToken".into(), field("accessToken")?);
+        new_token.insert("expiresAt".into(), Value::String(format_utc(whole)));
+        new_token.insert("clientId".into(), token["clientId"].clone());
+        new_token.insert("clientSecret".into(), token["clientSecret"].clone());
+        new_token.insert(
+            "registrationExpiresAt".into(),
+            token["registrationExpiresAt"].clone(),
+        );
+        if let Some(r) = response.get("refreshToken") {
+            new_token.insert("refreshToken".into(), r.clone());
+        }
+        self.save_token(&new_token)?;
+        Ok(Some((new_token, expiry)))
+    }
+
+    /// `JSONFileCache.__setitem__`: a temporary file beside it, renamed over.
+    fn save_token(&self, token: &serde_json::Map<String, Value>) -> Result<()> {
+        let input = self.session_name.as_deref().unwrap_or(&self.start_url);
+        let dir = std::path::Path::new(&self.cache_dir);
+        let io = |e: std::io::Error| super::http::os_error(&e, &self.cache_dir);
+        std::fs::create_dir_all(dir).map_err(io)?;
+        let pairs: Vec<(&str, Value)> =
+            token.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+        let tmp = dir.join(format!(".{}.{}.tmp", sha1_hex(input), std::process::id()));
+        {
+            use std::io::Write;
+            use std::os::unix::fs::OpenOptionsExt;
+            let mut f = std::fs::OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .mode(0o600)
+                .open(&tmp)
+                .map_err(io)?;
+            f.write_all(py_json_dumps(&pairs).as_bytes()).map_err(io)?;
+        }
+        std::fs::rename(&tmp, dir.join(format!("{}.json", sha1_hex(input)))).map_err(io)
     }
 
     async fn get_role_credentials(&self, lane: Lane) -> Result<Fetched> {
-        let token = self.access_token(SystemTime::now())?;
+        let token = self.access_token(SystemTime::now(), lane).await?;
         let encode = |v: &str| percent_encoding::utf8_percent_encode(v, PERCENT_SET).to_string();
         let url = format!(
             "{}/federation/credentials?role_name={}&account_id={}",
@@ -306,6 +443,76 @@ fn rest_json_error(response: &HttpResponse, body: &Value) -> (String, String) {
     (code, message)
 }
 
+fn client_error(
+    code: String,
+    message: String,
+    response: &HttpResponse,
+    retries: u32,
+    operation_name: &'static str,
+) -> Error {
+    Error::Service(Box::new(ServiceError {
+        parsed: vec![(
+            "Error".to_string(),
+            Document::Map(vec![
+                ("Code".to_string(), Document::Str(code)),
+                ("Message".to_string(), Document::Str(message)),
+            ]),
+        )],
+        metadata: metadata_for(response, retries),
+        operation_name,
+    }))
+}
+
+/// `json.dumps` of a flat dict: `", "` and `": "` separators, non-ASCII
+/// escaped.
+pub(crate) fn py_json_dumps(pairs: &[(&str, Value)]) -> String {
+    let enc = |v: &Value| -> String {
+        let text = serde_json::to_string(v).unwrap_or_default();
+        let mut out = String::with_capacity(text.len());
+        for c in text.chars() {
+            if c.is_ascii() {
+                out.push(c);
+            } else {
+                let mut buf = [0u16; 2];
+                for unit in c.encode_utf16(&mut buf) {
+                    out.push_str(&format!("\\u{unit:04x}"));
+                }
+            }
+        }
+        out
+    };
+    let body: Vec<String> = pairs
+        .iter()
+        .map(|(k, v)| format!("{}: {}", enc(&Value::String((*k).to_string())), enc(v)))
+        .collect();
+    format!("{{{}}}", body.join(", "))
+}
+
+/// `%Y-%m-%dT%H:%M:%SZ`.
+pub(crate) fn format_utc(t: SystemTime) -> String {
+    let secs = t
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        (rem % 3600) / 60,
+        rem % 60
+    )
+}
+
 fn parse_role_credentials(response: &HttpResponse, retries: u32) -> Result<Fetched> {
     let body: Value = serde_json::from_slice(&response.body).unwrap_or(Value::Null);
     if response.status >= 300 {
@@ -313,17 +520,13 @@ fn parse_role_credentials(response: &HttpResponse, retries: u32) -> Result<Fetch
         if code == "UnauthorizedException" {
             return Err(unauthorized());
         }
-        return Err(Error::Service(Box::new(ServiceError {
-            parsed: vec![(
-                "Error".to_string(),
-                Document::Map(vec![
-                    ("Code".to_string(), Document::Str(code)),
-                    ("Message".to_string(), Document::Str(message)),
-                ]),
-            )],
-            metadata: metadata_for(response, retries),
-            operation_name: "GetRoleCredentials",
-        })));
+        return Err(client_error(
+            code,
+            message,
+            response,
+            retries,
+            "GetRoleCredentials",
+        ));
     }
     let creds = body
         .get("roleCredentials")

@@ -173,6 +173,25 @@ impl ServiceClient {
         ))
     }
 
+    /// SSO OIDC (`sso-oidc`, region `sso_region`), which refreshes tokens.
+    pub fn sso_oidc(
+        env: &Env,
+        cfg: &SharedConfig,
+        profile: &str,
+        sso_region: &str,
+        user_agent: Option<&str>,
+    ) -> Result<ServiceClient> {
+        let url = match configured_endpoint(env, cfg, profile, "sso_oidc")? {
+            Some(url) => url,
+            None => format!("https://oidc.{sso_region}.{}", dns_suffix(sso_region)),
+        };
+        Ok(Self::with(
+            url,
+            sso_region.to_string(),
+            nested_client_config(env, cfg, profile, user_agent),
+        ))
+    }
+
     fn with(url: String, region: String, config: NestedClientConfig) -> ServiceClient {
         ServiceClient {
             url,

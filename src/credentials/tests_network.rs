@@ -514,3 +514,19 @@ fn sso_configuration_and_token_cache_errors() {
         "Error loading SSO Token: Token for https://u does not exist"
     );
 }
+
+#[test]
+fn sso_cache_file_format_as_python_json_dumps() {
+    assert_eq!(
+        super::sso::py_json_dumps(&[
+            ("a", serde_json::json!("x\"y")),
+            ("é", serde_json::json!("ü😀")),
+            ("n", serde_json::json!(3)),
+        ]),
+        r#"{"a": "x\"y", "\u00e9": "\u00fc\ud83d\ude00", "n": 3}"#
+    );
+    assert_eq!(
+        super::sso::format_utc(at(1_796_216_828)),
+        "2026-12-02T13:07:08Z"
+    );
+}
