@@ -17,6 +17,13 @@
 //!   `NoCredentialsError` only when a request is signed.
 //! * `Config(signature_version=UNSIGNED)` skips credentials entirely, chain
 //!   errors included; callers must not run the chain then.
+//! * Temporary credentials ([`CredentialSource::Refreshable`]): container and
+//!   IMDS fetch while the chain is walked (as botocore's providers do);
+//!   assume-role, web identity and SSO are deferred to the first signature.
+//!   Both refresh within botocore's windows (`refresh.rs`). The chain may
+//!   therefore wait on the network: [`load_chain`] runs outside
+//!   `fork::critical` and without the GIL, on the calling thread's runtime.
+//! * Not implemented: `login` (`aws login` sessions).
 
 use std::fmt;
 
