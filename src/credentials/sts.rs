@@ -3,8 +3,9 @@
 //! 2011-06-15&...` in the operation's member order), SigV4 for `sts`
 //! (AssumeRole) or no signature at all (AssumeRoleWithWebIdentity), the
 //! regional endpoint `https://sts.<region>.amazonaws.com` (botocore 1.43's
-//! default `sts_regional_endpoints = regional`; no region: the global
-//! `https://sts.amazonaws.com`), a configured endpoint for `sts`
+//! default `sts_regional_endpoints = regional`; `legacy`: the global
+//! endpoint for the 15 regions that had it; FIPS and dual-stack variants;
+//! no region: botocore's NoRegionError), a configured endpoint for `sts`
 //! (`AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL`, the profile's `services`)
 //! first, and the retry mode's retries.
 
@@ -117,6 +118,51 @@ fn configured_endpoint(
         })
 }
 
+/// The regions whose STS endpoint is the global one when
+/// `sts_regional_endpoints = legacy`.
+const LEGACY_GLOBAL_REGIONS: [&str; 15] = [
+    "ap-northeast-1",
+    "ap-south-1",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ca-central-1",
+    "eu-central-1",
+    "eu-north-1",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "sa-east-1",
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+];
+
+/// STS's endpoint rules for the cases the providers meet: (URL, signing
+/// region).
+pub fn sts_endpoint(region: &str, fips: bool, dualstack: bool, legacy: bool) -> (String, String) {
+    let global = || {
+        (
+            "https://sts.amazonaws.com".to_string(),
+            "us-east-1".to_string(),
+        )
+    };
+    if region == "aws-global" && !fips && !dualstack {
+        return global();
+    }
+    if legacy && !fips && !dualstack && LEGACY_GLOBAL_REGIONS.contains(&region) {
+        return global();
+    }
+    let host = match (fips, dualstack) {
+        (false, false) => format!("sts.{region}.{}", dns_suffix(region)),
+        (true, false) if region.starts_with("us-gov-") => format!("sts.{region}.amazonaws.com"),
+        (true, false) => format!("sts-fips.{region}.{}", dns_suffix(region)),
+        (false, true) => format!("sts.{region}.api.aws"),
+        (true, true) => format!("sts-fips.{region}.api.aws"),
+    };
+    (format!("https://{host}"), region.to_string())
+}
+
 fn dns_suffix(region: &str) -> &'static str {
     if region.starts_with("cn-") {
         "amazonaws.com.cn"
@@ -138,14 +184,22 @@ impl ServiceClient {
         let configured = configured_endpoint(env, cfg, profile, "sts")?;
         // No region: botocore's STS client cannot be created
         // (NoRegionError, raised when the call is due); an empty URL here.
+        let flag = |name: &str| {
+            cfg.setting(env, profile, name)
+                .is_some_and(|v| ensure_boolean(&v))
+        };
+        let legacy = cfg
+            .setting_or_default(env, profile, "sts_regional_endpoints")
+            .is_some_and(|v| v == "legacy");
         let (url, signing_region) = match (configured, region) {
             (_, None) => (String::new(), String::new()),
             (Some(url), Some(r)) => (url, r.to_string()),
-            (None, Some("aws-global")) => (
-                "https://sts.amazonaws.com".to_string(),
-                "us-east-1".to_string(),
+            (None, Some(r)) => sts_endpoint(
+                r,
+                flag("use_fips_endpoint"),
+                flag("use_dualstack_endpoint"),
+                legacy,
             ),
-            (None, Some(r)) => (format!("https://sts.{r}.{}", dns_suffix(r)), r.to_string()),
         };
         Ok(Self::with(
             url,

@@ -530,3 +530,46 @@ fn sso_cache_file_format_as_python_json_dumps() {
         "2026-12-02T13:07:08Z"
     );
 }
+
+#[test]
+fn sts_endpoints_as_botocore_picks_them() {
+    use super::sts::sts_endpoint;
+    let e = |r, f, d, l| sts_endpoint(r, f, d, l);
+    let pair = |u: &str, r: &str| (u.to_string(), r.to_string());
+    assert_eq!(
+        e("us-west-2", false, false, false),
+        pair("https://sts.us-west-2.amazonaws.com", "us-west-2")
+    );
+    assert_eq!(
+        e("us-west-2", false, false, true),
+        pair("https://sts.amazonaws.com", "us-east-1")
+    );
+    assert_eq!(
+        e("ap-east-1", false, false, true),
+        pair("https://sts.ap-east-1.amazonaws.com", "ap-east-1")
+    );
+    assert_eq!(
+        e("aws-global", false, false, false),
+        pair("https://sts.amazonaws.com", "us-east-1")
+    );
+    assert_eq!(
+        e("cn-north-1", false, false, true),
+        pair("https://sts.cn-north-1.amazonaws.com.cn", "cn-north-1")
+    );
+    assert_eq!(
+        e("us-west-2", true, false, false).0,
+        "https://sts-fips.us-west-2.amazonaws.com"
+    );
+    assert_eq!(
+        e("us-west-2", false, true, false).0,
+        "https://sts.us-west-2.api.aws"
+    );
+    assert_eq!(
+        e("us-west-2", true, true, false).0,
+        "https://sts-fips.us-west-2.api.aws"
+    );
+    assert_eq!(
+        e("us-gov-west-1", true, false, false).0,
+        "https://sts.us-gov-west-1.amazonaws.com"
+    );
+}
