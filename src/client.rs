@@ -5,7 +5,7 @@
 use std::time::{Duration, SystemTime};
 
 use crate::checksum::{self, Algorithm};
-use crate::credentials::Credentials;
+use crate::credentials::{CredentialSource, Credentials};
 use crate::endpoint::{self, ClientEndpointConfig, ClientEndpointExtras};
 use crate::error::{Error, Result};
 use crate::model::validate::{validate, Stage};
@@ -37,7 +37,7 @@ pub struct ClientOptions {
     pub region: String,
     pub endpoint: ClientEndpointConfig,
     pub endpoint_extras: ClientEndpointExtras,
-    pub credentials: Option<Credentials>,
+    pub credentials: Option<CredentialSource>,
     pub signature_version: SignatureVersion,
     /// Send Content-MD5 and no flexible checksum, as botocore < 1.36 did.
     pub legacy_content_md5: bool,
@@ -486,30 +486,43 @@ impl Client {
         Ok(())
     }
 
-    /// Signs one attempt of a prepared call.
+    /// Signs one attempt of a prepared call (outside any runtime: temporary
+    /// credentials due for a refresh are fetched on this thread).
     pub fn sign(
         &self,
         call: &PreparedCall,
         attempt: &AttemptInfo,
         time: SystemTime,
     ) -> Result<HttpRequest> {
+        match &self.options.credentials {
+            Some(CredentialSource::Refreshable(_))
+                if self.options.signature_version != SignatureVersion::Unsigned =>
+            {
+                let source = self.options.credentials.as_ref().expect("matched");
+                let fresh = source.frozen_blocking()?;
+                self.sign_with(call, attempt, time, Some(&fresh))
+            }
+            Some(CredentialSource::Static(c)) => self.sign_with(call, attempt, time, Some(c)),
+            _ => self.sign_with(call, attempt, time, None),
+        }
+    }
+
+    fn sign_with(
+        &self,
+        call: &PreparedCall,
+        attempt: &AttemptInfo,
+        time: SystemTime,
+        credentials: Option<&Credentials>,
+    ) -> Result<HttpRequest> {
         let mut request = call.request.clone();
         match self.options.signature_version {
             SignatureVersion::Unsigned => {}
             SignatureVersion::HmacV1 => {
-                let credentials = self
-                    .options
-                    .credentials
-                    .as_ref()
-                    .ok_or(Error::NoCredentials)?;
+                let credentials = credentials.ok_or(Error::NoCredentials)?;
                 signing::sign_hmac_v1(&mut request, credentials, &call.hmac_v1_resource, time)?;
             }
             SignatureVersion::V4 => {
-                let credentials = self
-                    .options
-                    .credentials
-                    .as_ref()
-                    .ok_or(Error::NoCredentials)?;
+                let credentials = credentials.ok_or(Error::NoCredentials)?;
                 let payload = match self.options.payload_signing_enabled {
                     Some(false) => PayloadSigning::Unsigned,
                     _ => PayloadSigning::Signed,
@@ -658,7 +671,20 @@ impl Client {
                     tokio::time::sleep(Duration::from_secs_f64(wait.clamp(0.0, 60.0))).await;
                 }
             }
-            let request = self.sign(current, &info, SystemTime::now())?;
+            // Static credentials are borrowed as they are; temporary ones
+            // are refreshed here when due, on this call's runtime.
+            let fresh;
+            let credentials = match &self.options.credentials {
+                Some(CredentialSource::Static(c)) => Some(c),
+                Some(CredentialSource::Refreshable(r))
+                    if self.options.signature_version != SignatureVersion::Unsigned =>
+                {
+                    fresh = r.frozen(lane).await?;
+                    Some(&*fresh)
+                }
+                _ => None,
+            };
+            let request = self.sign_with(current, &info, SystemTime::now(), credentials)?;
             let mut outcome = match self.transport.send(&request, lane).await {
                 Ok(response) => {
                     if let Some(date) = response.header("date") {

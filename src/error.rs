@@ -176,6 +176,21 @@ pub enum Error {
         tags: Vec<&'static str>,
         error_msg: String,
     },
+    /// A botocore exception class without a variant of its own (the
+    /// credential providers' `InfiniteLoopConfigError`,
+    /// `UnauthorizedSSOTokenError`, ...): its name, the keyword arguments
+    /// it is built with and the message its `fmt` makes of them.
+    Botocore {
+        class: &'static str,
+        kwargs: Vec<(&'static str, String)>,
+        message: String,
+    },
+    /// A Python built-in exception botocore lets escape (`ValueError`,
+    /// `KeyError`, `RuntimeError`), with its `str()`.
+    Builtin {
+        class: &'static str,
+        message: String,
+    },
     /// A bug in fastboto, surfaced instead of a panic.
     Internal(String),
 }
@@ -220,6 +235,7 @@ impl Error {
             Error::PayloadDecode { .. } => "UnicodeDecodeError",
             Error::RedirectRecursion => "RecursionError",
             Error::EndpointVariant { .. } => "EndpointVariantError",
+            Error::Botocore { class, .. } | Error::Builtin { class, .. } => class,
             Error::Internal(_) => "FastbotoInternalError",
         }
     }
@@ -342,6 +358,8 @@ impl Error {
             }
             Error::RedirectRecursion => vec![("msg", self.to_string())],
             Error::PayloadDecode { .. } => vec![],
+            Error::Botocore { kwargs, .. } => kwargs.clone(),
+            Error::Builtin { message, .. } => vec![("msg", message.clone())],
             Error::NoCredentials | Error::NoRegion | Error::Service(_) => vec![],
         }
     }
@@ -460,6 +478,9 @@ impl fmt::Display for Error {
                     "Unable to construct a modeled endpoint with the following variant(s) [{}]: ",
                     quoted.join(", ")
                 )
+            }
+            Error::Botocore { message, .. } | Error::Builtin { message, .. } => {
+                f.write_str(message)
             }
             Error::Internal(msg) => write!(f, "fastboto internal error: {msg}"),
         }

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crate::client::{ClientOptions, RetryMode, SignatureVersion};
 use crate::config_file::{ActiveProfile, Env, SharedConfig};
-use crate::credentials::{self, Credentials, ExplicitCredentials};
+use crate::credentials::{self, ChainOptions, CredentialSource, Credentials, ExplicitCredentials};
 use crate::endpoint::{self, ClientEndpointConfig, ClientEndpointExtras};
 use crate::error::{Error, Result};
 use crate::transport::TransportOptions;
@@ -113,18 +113,28 @@ impl Context {
 
     /// botocore's `create_client`: client arguments, else the session's
     /// explicit credentials, else the default provider chain.
+    ///
+    /// May fetch over the network (container, IMDS): not under
+    /// `fork::critical`, not inside a runtime.
     fn credentials(
         &self,
         client: &ExplicitCredentials,
         session: &SessionArgs,
-    ) -> Result<Option<Credentials>> {
+        options: &ChainOptions,
+    ) -> Result<Option<CredentialSource>> {
         if client.access_key.is_some() || client.secret_key.is_some() {
-            return credentials::resolve(client.clone(), &self.active, &self.env, &self.shared);
+            return credentials::resolve_source(
+                client.clone(),
+                &self.active,
+                &self.env,
+                &self.shared,
+                options,
+            );
         }
         if let Some(creds) = credentials::session_credentials(&session_explicit(session))? {
-            return Ok(Some(creds));
+            return Ok(Some(CredentialSource::Static(creds)));
         }
-        credentials::default_chain(&self.active, &self.env, &self.shared)
+        credentials::load_chain(&self.active, &self.env, &self.shared, options)
     }
 }
 
@@ -139,10 +149,18 @@ pub fn resolve_session(args: &SessionArgs) -> Result<ResolvedSession> {
     })
 }
 
-/// `Session.get_credentials()`.
+/// `Session.get_credentials()`, frozen (temporary credentials fetched now).
 pub fn session_credentials(args: &SessionArgs) -> Result<Option<Credentials>> {
     let ctx = Context::load(args)?;
-    ctx.credentials(&ExplicitCredentials::default(), args)
+    let options = ChainOptions {
+        region: ctx
+            .shared
+            .region(&ctx.env, &ctx.profile, args.region_name.as_deref()),
+        user_agent: None,
+    };
+    ctx.credentials(&ExplicitCredentials::default(), args, &options)?
+        .map(|s| s.frozen_blocking())
+        .transpose()
 }
 
 /// botocore's `validate_region_name`: the region must be a host label
@@ -254,7 +272,22 @@ fn smart_defaults(
     Ok(Some(SmartDefaults { connect_timeout }))
 }
 
+/// Everything a client needs. The files and settings are read under
+/// `fork::critical`; the credential chain, which may fetch over the
+/// network, runs after it on the calling thread.
 pub fn resolve_client(args: ClientArgs) -> Result<ClientOptions> {
+    let (mut options, ctx) = crate::fork::critical(|| resolve_client_settings(&args))?;
+    if options.signature_version != SignatureVersion::Unsigned {
+        let chain = ChainOptions {
+            region: options.endpoint.region.clone(),
+            user_agent: Some(options.user_agent.clone()),
+        };
+        options.credentials = ctx.credentials(&args.client_credentials, &args.session, &chain)?;
+    }
+    Ok(options)
+}
+
+fn resolve_client_settings(args: &ClientArgs) -> Result<(ClientOptions, Context)> {
     let ctx = Context::load(&args.session)?;
     let region = ctx
         .shared
@@ -262,7 +295,7 @@ pub fn resolve_client(args: ClientArgs) -> Result<ClientOptions> {
     if let Some(r) = &region {
         validate_region_name(r)?;
     }
-    let smart = smart_defaults(&args, &ctx, region.as_deref())?;
+    let smart = smart_defaults(args, &ctx, region.as_deref())?;
 
     let ignore_configured = args
         .ignore_configured_endpoint_urls
@@ -443,12 +476,6 @@ pub fn resolve_client(args: ClientArgs) -> Result<ClientOptions> {
         user_agent.push_str(extra);
     }
 
-    let credentials = if signature_version == SignatureVersion::Unsigned {
-        None
-    } else {
-        ctx.credentials(&args.client_credentials, &args.session)?
-    };
-
     let secs = |v: Option<f64>, default: u64| {
         v.filter(|s| s.is_finite() && *s > 0.0)
             .map(Duration::from_secs_f64)
@@ -458,7 +485,7 @@ pub fn resolve_client(args: ClientArgs) -> Result<ClientOptions> {
         region,
         endpoint,
         endpoint_extras,
-        credentials,
+        credentials: None,
         signature_version,
         legacy_content_md5,
         smart_defaults: smart.is_some(),
@@ -487,6 +514,7 @@ pub fn resolve_client(args: ClientArgs) -> Result<ClientOptions> {
             // botocore: a `verify` path, else AWS_CA_BUNDLE / profile ca_bundle.
             ca_bundle: args.ca_bundle.clone().or_else(|| ctx.setting("ca_bundle")),
             proxies: args.proxies.clone().unwrap_or_default(),
+            no_proxy: false,
         },
         retry_mode,
         max_attempts,
@@ -499,7 +527,7 @@ pub fn resolve_client(args: ClientArgs) -> Result<ClientOptions> {
         let found = crate::transport::environ_proxies(|| display_endpoint_url(&options));
         options.transport.proxies = found;
     }
-    Ok(options)
+    Ok((options, ctx))
 }
 
 /// `client.meta.endpoint_url`: the custom endpoint as given, else the

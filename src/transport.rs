@@ -40,6 +40,9 @@ pub struct TransportOptions {
     /// them: `Config(proxies=...)` as given, else what `environ_proxies`
     /// found for the client's endpoint. Only `http` and `https` are used.
     pub proxies: Vec<(String, String)>,
+    /// No proxy at all, not even from the environment (botocore's container
+    /// metadata fetcher).
+    pub no_proxy: bool,
 }
 
 impl Default for TransportOptions {
@@ -52,6 +55,7 @@ impl Default for TransportOptions {
             verify: true,
             ca_bundle: None,
             proxies: Vec::new(),
+            no_proxy: false,
         }
     }
 }
@@ -648,6 +652,9 @@ impl Transport {
             .tcp_keepalive(None)
             .tcp_keepalive_interval(None)
             .tcp_keepalive_retries(None);
+        if o.no_proxy {
+            builder = builder.no_proxy();
+        }
         if o.tcp_keepalive {
             #[cfg(target_os = "linux")]
             {

@@ -169,8 +169,61 @@ _SPECS = [
         "StubResponseError",
         "Error getting response stub for operation {operation_name}: {reason}",
     ),
+    ("MetadataRetrievalError", "BotoCoreError", "Error retrieving metadata: {error_msg}"),
+    (
+        "InvalidIMDSEndpointError",
+        "BotoCoreError",
+        "Invalid endpoint EC2 Instance Metadata endpoint: {endpoint}",
+    ),
+    (
+        "InvalidIMDSEndpointModeError",
+        "BotoCoreError",
+        "Invalid EC2 Instance Metadata endpoint mode: {mode} Valid endpoint modes "
+        "(case-insensitive): {valid_modes}.",
+    ),
+    (
+        "InfiniteLoopConfigError",
+        "InvalidConfigError",
+        "Infinite loop in credential configuration detected. Attempting to load from profile "
+        "{source_profile} which has already been visited. Visited profiles: {visited_profiles}",
+    ),
+    (
+        "RefreshWithMFAUnsupportedError",
+        "BotoCoreError",
+        "Cannot refresh credentials: MFA token required.",
+    ),
+    (
+        "SSOError",
+        "BotoCoreError",
+        "An unspecified error happened when resolving AWS credentials or an access token from "
+        "SSO.",
+    ),
+    ("SSOTokenLoadError", "SSOError", "Error loading SSO Token: {error_msg}"),
+    (
+        "UnauthorizedSSOTokenError",
+        "SSOError",
+        "The SSO session associated with this profile has expired or is otherwise invalid. To "
+        "refresh this SSO session run aws sso login with the corresponding profile.",
+    ),
+    (
+        "TokenRetrievalError",
+        "BotoCoreError",
+        "Error when retrieving token from {provider}: {error_msg}",
+    ),
     ("FastbotoInternalError", "BotoCoreError", "fastboto internal error: {msg}"),
 ]
+
+# Python built-in exceptions botocore lets escape from a credential provider.
+_BUILTINS = {
+    "ValueError": ValueError,
+    "KeyError": KeyError,
+    "TypeError": TypeError,
+    "RuntimeError": RuntimeError,
+    "OSError": OSError,
+    "FileNotFoundError": FileNotFoundError,
+    "PermissionError": PermissionError,
+    "IsADirectoryError": IsADirectoryError,
+}
 
 # Error codes botocore's error factory turns into classes for S3.
 MODELED_ERROR_CODES = (
@@ -189,6 +242,51 @@ MODELED_ERROR_CODES = (
     "ObjectNotInActiveTierError",
     "TooManyParts",
 )
+
+# Error codes of the STS and SSO operations the credential providers call,
+# and the class names botocore's error factory gives them (its shape names).
+_NESTED_SERVICE_ERRORS = {
+    "sts": {
+        "ExpiredTokenException": "ExpiredTokenException",
+        "ExpiredTradeInTokenException": "ExpiredTradeInTokenException",
+        "IDPCommunicationError": "IDPCommunicationErrorException",
+        "IDPRejectedClaim": "IDPRejectedClaimException",
+        "InvalidAuthorizationMessageException": "InvalidAuthorizationMessageException",
+        "InvalidIdentityToken": "InvalidIdentityTokenException",
+        "JWTPayloadSizeExceededException": "JWTPayloadSizeExceededException",
+        "MalformedPolicyDocument": "MalformedPolicyDocumentException",
+        "OutboundWebIdentityFederationDisabledException":
+            "OutboundWebIdentityFederationDisabledException",
+        "PackedPolicyTooLarge": "PackedPolicyTooLargeException",
+        "RegionDisabledException": "RegionDisabledException",
+        "SessionDurationEscalationException": "SessionDurationEscalationException",
+    },
+    "sso": {
+        "InvalidRequestException": "InvalidRequestException",
+        "ResourceNotFoundException": "ResourceNotFoundException",
+        "TooManyRequestsException": "TooManyRequestsException",
+        "UnauthorizedException": "UnauthorizedException",
+    },
+}
+_NESTED_OPERATIONS = {
+    "AssumeRole": "sts",
+    "AssumeRoleWithWebIdentity": "sts",
+    "GetRoleCredentials": "sso",
+    "CreateToken": "sso",
+}
+_nested_classes: dict = {}
+
+
+def _nested_modeled_class(service: str, code: str | None) -> type:
+    classes = _build()
+    name = _NESTED_SERVICE_ERRORS[service].get(code or "")
+    if name is None:
+        return classes["ClientError"]
+    key = (service, name)
+    if key not in _nested_classes:
+        _nested_classes[key] = type(name, (classes["ClientError"],), {"__module__": __name__})
+    return _nested_classes[key]
+
 
 # Classes are built on first use (module __getattr__), so botocore is only
 # imported when an exception is actually needed.
@@ -305,10 +403,21 @@ def modeled_class(code: str | None) -> type:
 
 def _from_core(class_name: str, kwargs: dict, response: Any, operation_name: str) -> Exception:
     """Called by the Rust core to build the exception for one of its errors."""
+    builtin = _BUILTINS.get(class_name)
+    if builtin is not None:
+        msg = kwargs.get("msg", "")
+        if builtin is KeyError:
+            import ast
+
+            return KeyError(ast.literal_eval(msg))
+        return builtin(msg)
     classes = _build()
     if class_name == "ClientError":
         error = response.get("Error", {})
         code = error.get("QueryErrorCode") or error.get("Code")
+        service = _NESTED_OPERATIONS.get(operation_name)
+        if service is not None:
+            return _nested_modeled_class(service, code)(response, operation_name)
         return modeled_class(code)(response, operation_name)
     if class_name == "RecursionError":
         return RecursionError(kwargs["msg"])

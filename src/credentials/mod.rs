@@ -17,16 +17,39 @@
 //!   `NoCredentialsError` only when a request is signed.
 //! * `Config(signature_version=UNSIGNED)` skips credentials entirely, chain
 //!   errors included; callers must not run the chain then.
+//! * Temporary credentials ([`CredentialSource::Refreshable`]): container and
+//!   IMDS fetch while the chain is walked (as botocore's providers do);
+//!   assume-role, web identity and SSO are deferred to the first signature.
+//!   Both refresh within botocore's windows (`refresh.rs`). The chain may
+//!   therefore wait on the network: [`load_chain`] runs outside
+//!   `fork::critical` and without the GIL, on the calling thread's runtime.
+//! * Not implemented: `login` (`aws login` sessions).
 
 use std::fmt;
 
 use crate::config_file::{ActiveProfile, ConfigValue, Env, Profile, SharedConfig};
 use crate::error::{Error, Result};
 
+mod assume_role;
+mod container;
+mod http;
+mod imds;
 mod legacy;
 mod process;
+pub mod refresh;
+mod sso;
+mod sts;
 
 pub use process::run_credential_process;
+pub use refresh::{CredentialSource, Fetched, RefreshableCredentials};
+
+use std::sync::Arc;
+
+/// Runs a provider's first fetch where botocore makes it while the chain is
+/// walked (container, IMDS): on the calling thread's runtime.
+fn blocking<T>(f: impl std::future::Future<Output = T>) -> T {
+    crate::transport::block_on_local(f)
+}
 
 /// `botocore.credentials.Credentials`, minus `account_id`.
 #[derive(Clone, PartialEq, Eq)]
@@ -130,13 +153,36 @@ pub fn resolve(
     env: &Env,
     cfg: &SharedConfig,
 ) -> Result<Option<Credentials>> {
+    resolve_source(explicit, profile, env, cfg, &ChainOptions::default())?
+        .map(|s| s.frozen_blocking())
+        .transpose()
+}
+
+/// [`resolve`], keeping temporary credentials refreshable.
+pub fn resolve_source(
+    explicit: ExplicitCredentials,
+    profile: &ActiveProfile,
+    env: &Env,
+    cfg: &SharedConfig,
+    options: &ChainOptions,
+) -> Result<Option<CredentialSource>> {
     if let Some(creds) = explicit_credentials(&explicit) {
-        return Ok(Some(creds));
+        return Ok(Some(CredentialSource::Static(creds)));
     }
     if let Some(cred_var) = missing_cred_var(&explicit) {
         return Err(partial("explicit", cred_var));
     }
-    default_chain(profile, env, cfg)
+    load_chain(profile, env, cfg, options)
+}
+
+/// What the chain needs beyond files and environment.
+#[derive(Debug, Clone, Default)]
+pub struct ChainOptions {
+    /// The region of the client being created (botocore's
+    /// `_last_client_region_used`), for the STS and SSO calls.
+    pub region: Option<String>,
+    /// Sent to the instance metadata service (`session.user_agent()`).
+    pub user_agent: Option<String>,
 }
 
 /// Session-level credentials (`boto3.Session(aws_access_key_id=...)`):
@@ -217,8 +263,8 @@ impl Provider {
         }
     }
 
-    /// Whether fastboto implements it. The others need STS/SSO calls or
-    /// network metadata endpoints and answer `None` for now.
+    /// Whether fastboto implements it. The others need STS/SSO calls and
+    /// answer `None` for now.
     pub fn is_implemented(self) -> bool {
         matches!(
             self,
@@ -228,30 +274,37 @@ impl Provider {
                 | Provider::ConfigFile
                 | Provider::Ec2CredentialsFile
                 | Provider::BotoConfig
+                | Provider::ContainerRole
+                | Provider::InstanceMetadata
+                | Provider::AssumeRole
+                | Provider::AssumeRoleWithWebIdentity
+                | Provider::Sso
         )
     }
 
-    fn load(self, ctx: &Ctx) -> Result<Option<Credentials>> {
+    fn load(self, ctx: &Ctx) -> Result<Option<CredentialSource>> {
+        let fixed = |r: Result<Option<Credentials>>| r.map(|c| c.map(CredentialSource::Static));
         match self {
-            Provider::Env => env_provider(ctx.env),
+            Provider::Env => fixed(env_provider(ctx.env)),
             Provider::SharedCredentialsFile => {
                 let section = ctx.cfg.credentials_file().and_then(|f| f.section(ctx.name));
-                section.map_or(Ok(None), |s| from_profile(s, self.method()))
+                fixed(section.map_or(Ok(None), |s| from_profile(s, self.method())))
             }
-            Provider::CustomProcess => process_provider(ctx),
+            Provider::CustomProcess => fixed(process_provider(ctx)),
             Provider::ConfigFile => {
                 let profile = ctx.cfg.config_file().and_then(|f| f.profile(ctx.name));
-                profile.map_or(Ok(None), |p| from_profile(p, self.method()))
+                fixed(profile.map_or(Ok(None), |p| from_profile(p, self.method())))
             }
-            Provider::Ec2CredentialsFile => legacy::ec2_credentials_file(ctx.env),
-            Provider::BotoConfig => legacy::boto_config(ctx.env),
-            // Seam: the providers below are not implemented yet.
-            Provider::AssumeRole
-            | Provider::AssumeRoleWithWebIdentity
-            | Provider::Sso
-            | Provider::Login
-            | Provider::ContainerRole
-            | Provider::InstanceMetadata => Ok(None),
+            Provider::Ec2CredentialsFile => fixed(legacy::ec2_credentials_file(ctx.env)),
+            Provider::BotoConfig => fixed(legacy::boto_config(ctx.env)),
+            Provider::ContainerRole => container_provider(ctx.env),
+            Provider::InstanceMetadata => instance_metadata_provider(ctx.imds.clone()),
+            Provider::AssumeRole => assume_role::provider(ctx),
+            Provider::AssumeRoleWithWebIdentity => assume_role::web_identity_provider(ctx),
+            Provider::Sso => sso::provider(ctx),
+            // Seam: `login` (`aws login` sessions, DPoP-signed refreshes) is
+            // not implemented.
+            Provider::Login => Ok(None),
         }
     }
 
@@ -264,7 +317,7 @@ impl Provider {
         match self {
             Provider::AssumeRole => has("role_arn") && !has("web_identity_token_file"),
             Provider::AssumeRoleWithWebIdentity => {
-                let from_env = (!ctx.profile.explicit)
+                let from_env = (!ctx.disable_env)
                     .then(|| ctx.env.var("AWS_WEB_IDENTITY_TOKEN_FILE"))
                     .flatten();
                 let token_file =
@@ -282,12 +335,86 @@ impl Provider {
     }
 }
 
+#[derive(Clone)]
 struct Ctx<'a> {
-    profile: &'a ActiveProfile,
-    /// `get_config_variable('profile') or 'default'`.
+    /// The profile the providers read: `get_config_variable('profile') or
+    /// 'default'`, or a `source_profile` being resolved.
     name: &'a str,
+    /// The session's profile (what nested STS/SSO clients are configured from).
+    session_profile: &'a str,
+    /// Env-var sources are off: a profile was named (`disable_env_vars`),
+    /// or a source profile is being resolved.
+    disable_env: bool,
     env: &'a Env,
     cfg: &'a SharedConfig,
+    /// Built (and validated) when the chain is set up, as botocore's
+    /// resolver builds its `InstanceMetadataFetcher`.
+    imds: Arc<imds::ImdsFetcher>,
+    options: &'a ChainOptions,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(
+        profile: &'a ActiveProfile,
+        env: &'a Env,
+        cfg: &'a SharedConfig,
+        options: &'a ChainOptions,
+    ) -> Result<Ctx<'a>> {
+        let name = profile.name();
+        let imds = imds::ImdsFetcher::from_config(env, cfg, name, options.user_agent.as_deref())?;
+        Ok(Ctx {
+            name,
+            session_profile: name,
+            disable_env: profile.explicit,
+            env,
+            cfg,
+            imds: Arc::new(imds),
+            options,
+        })
+    }
+
+    /// The providers' view of a `source_profile` (env vars disabled).
+    fn for_profile<'b>(&self, name: &'b str) -> Ctx<'b>
+    where
+        'a: 'b,
+    {
+        Ctx {
+            name,
+            disable_env: true,
+            ..self.clone()
+        }
+    }
+}
+
+/// `ContainerProvider.load`: the first fetch now; refreshed as it expires.
+fn container_provider(env: &Env) -> Result<Option<CredentialSource>> {
+    let Some(fetcher) = container::ContainerFetcher::from_env(env) else {
+        return Ok(None);
+    };
+    let first = blocking(fetcher.fetch_credentials(crate::transport::Lane::current_thread()))?;
+    Ok(Some(CredentialSource::Refreshable(Arc::new(
+        RefreshableCredentials::new(container::METHOD, Some(first), Box::new(fetcher)),
+    ))))
+}
+
+/// `InstanceMetadataProvider.load`: nothing from the service moves the
+/// chain on.
+fn instance_metadata_provider(fetcher: Arc<imds::ImdsFetcher>) -> Result<Option<CredentialSource>> {
+    let lane = crate::transport::Lane::current_thread();
+    let Some(first) = blocking(fetcher.retrieve(lane))? else {
+        return Ok(None);
+    };
+    Ok(Some(CredentialSource::Refreshable(Arc::new(
+        RefreshableCredentials::new(imds::METHOD, Some(first), Box::new(SharedFetch(fetcher))),
+    ))))
+}
+
+struct SharedFetch<F>(Arc<F>);
+
+impl<F: refresh::Fetch> refresh::Fetch for SharedFetch<F> {
+    fn fetch(&self, lane: crate::transport::Lane) -> refresh::FetchFuture<'_> {
+        self.0.fetch(lane)
+    }
 }
 
 fn chain(profile: &ActiveProfile) -> impl Iterator<Item = Provider> + '_ {
@@ -306,12 +433,22 @@ pub fn default_chain(
     env: &Env,
     cfg: &SharedConfig,
 ) -> Result<Option<Credentials>> {
-    let ctx = Ctx {
-        profile,
-        name: profile.name(),
-        env,
-        cfg,
-    };
+    load_chain(profile, env, cfg, &ChainOptions::default())?
+        .map(|s| s.frozen_blocking())
+        .transpose()
+}
+
+/// [`default_chain`], keeping temporary credentials refreshable (and
+/// deferred ones unfetched). Network fetches made here (container, IMDS)
+/// run on the calling thread's runtime: call it outside any runtime and
+/// outside `fork::critical`.
+pub fn load_chain(
+    profile: &ActiveProfile,
+    env: &Env,
+    cfg: &SharedConfig,
+    options: &ChainOptions,
+) -> Result<Option<CredentialSource>> {
+    let ctx = Ctx::new(profile, env, cfg, options)?;
     for provider in chain(profile) {
         if let Some(creds) = provider.load(&ctx)? {
             return Ok(Some(creds));
@@ -329,11 +466,9 @@ pub fn unsupported_sources(
     env: &Env,
     cfg: &SharedConfig,
 ) -> Vec<&'static str> {
-    let ctx = Ctx {
-        profile,
-        name: profile.name(),
-        env,
-        cfg,
+    let options = ChainOptions::default();
+    let Ok(ctx) = Ctx::new(profile, env, cfg, &options) else {
+        return Vec::new();
     };
     chain(profile)
         .filter(|p| !p.is_implemented() && p.is_configured(&ctx))
@@ -408,3 +543,5 @@ fn process_provider(ctx: &Ctx) -> Result<Option<Credentials>> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_network;

@@ -106,7 +106,7 @@ fn equals_one(v: &Value) -> bool {
 }
 
 /// `OSError.__str__`: `[Errno 2] No such file or directory: 'cmd'`.
-fn os_error_message(e: &std::io::Error, program: &str) -> String {
+pub(crate) fn os_error_message(e: &std::io::Error, program: &str) -> String {
     match e.raw_os_error() {
         Some(code) => {
             let text = e.to_string();

@@ -66,9 +66,15 @@ impl CoreClient {
     #[new]
     fn new(py: Python<'_>, options: Bound<'_, PyDict>) -> PyResult<Self> {
         let args: ClientArgs = extract_client_args(&options)?;
-        let options = guarded(py, || {
-            crate::fork::critical(|| settings::resolve_client(args))
-        })?;
+        // The credential chain may wait on the network (container, IMDS):
+        // without the GIL. resolve_client enters fork::critical itself.
+        let outcome =
+            py.detach(|| catch_unwind(AssertUnwindSafe(|| settings::resolve_client(args))));
+        let options = match outcome {
+            Ok(Ok(options)) => options,
+            Ok(Err(e)) => return Err(to_pyerr(py, e)),
+            Err(payload) => return Err(panic_to_pyerr(payload)),
+        };
         Ok(CoreClient {
             inner: Arc::new(Client::new(options)),
         })
@@ -190,11 +196,19 @@ impl CoreClient {
     ) -> PyResult<Bound<'py, PyTuple>> {
         let op = lookup(op_name)?;
         let input = empty_kwargs(py, kwargs);
-        let request = guarded(py, || {
-            let prepared: PreparedCall = self.inner.prepare(op, &input)?;
-            self.inner
-                .sign(&prepared, &self.inner.first_attempt(), SystemTime::now())
-        })?;
+        let prepared: PreparedCall = guarded(py, || self.inner.prepare(op, &input))?;
+        // Signing may fetch temporary credentials first: without the GIL.
+        let client = self.inner.clone();
+        let outcome = py.detach(move || {
+            catch_unwind(AssertUnwindSafe(|| {
+                client.sign(&prepared, &client.first_attempt(), SystemTime::now())
+            }))
+        });
+        let request = match outcome {
+            Ok(Ok(request)) => request,
+            Ok(Err(e)) => return Err(to_pyerr(py, e)),
+            Err(payload) => return Err(panic_to_pyerr(payload)),
+        };
         let headers = PyList::empty(py);
         // The HTTP client adds Host on the wire; it is signed, so a prepared
         // request shows it too.
@@ -458,7 +472,13 @@ fn resolve_session<'py>(
 #[pyfunction]
 fn session_credentials<'py>(py: Python<'py>, options: Bound<'py, PyDict>) -> PyResult<Py<PyAny>> {
     let args = extract_session_args(&options)?;
-    let creds = guarded(py, || settings::session_credentials(&args))?;
+    let outcome =
+        py.detach(|| catch_unwind(AssertUnwindSafe(|| settings::session_credentials(&args))));
+    let creds = match outcome {
+        Ok(Ok(creds)) => creds,
+        Ok(Err(e)) => return Err(to_pyerr(py, e)),
+        Err(payload) => return Err(panic_to_pyerr(payload)),
+    };
     Ok(match creds {
         Some(c) => (c.access_key, c.secret_key, c.token, c.method)
             .into_pyobject(py)?
