@@ -101,6 +101,14 @@ def isolated_env(monkeypatch, tmp_path):
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(creds))
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     monkeypatch.setenv("HOME", str(aws_dir))
+    # boto3.client()/resource() and fastboto's keep a module-level session
+    # (and its credentials) from whichever test made it first.
+    import boto3
+
+    import fastboto
+
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
+    monkeypatch.setattr(fastboto, "DEFAULT_SESSION", None)
     yield
 
 
