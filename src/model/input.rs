@@ -42,6 +42,12 @@ pub trait Input: Sized {
     fn dict_items(&self) -> Vec<(String, bool, Self)>;
     /// `str(value)` in Python, for error messages (lone surrogates escaped).
     fn display(&self) -> String;
+    /// The text botocore sends for a `Str` input in a header or as XML
+    /// element text: `str(value)`, which differs from the value for a `str`
+    /// subclass with its own `__str__` (a `(str, Enum)` member).
+    fn xml_text(&self) -> Option<Cow<'_, str>> {
+        self.as_text()
+    }
     /// `str(type(value))` in Python, e.g. `<class 'int'>`.
     fn type_repr(&self) -> String;
 }

@@ -53,6 +53,10 @@ struct Report {
     /// Where botocore would fail on an unsendable part of the top-level
     /// member being validated.
     stage: Stage,
+    /// In a header or inside the XML payload, where what botocore sends is
+    /// `str(value)` (XML attributes, the URI and a string payload take the
+    /// value itself).
+    xml_text: bool,
 }
 
 /// Validates `input` against `shape`, returning the owned value (with what
@@ -63,6 +67,7 @@ pub fn validate<I: Input>(shape: &'static Shape, input: &I) -> Result<Validated,
         errors: Vec::new(),
         unsendable: Vec::new(),
         stage: Stage::Serializing,
+        xml_text: false,
     };
     let value = validate_shape(shape, input, "", &mut report);
     match value {
@@ -176,8 +181,11 @@ fn validate_shape<I: Input>(
                 return None;
             };
             note_lone_surrogates(report, name, input, &text);
-            let text = text.into_owned();
             check_min(report, name, shape, text.chars().count() as i64, "length");
+            let text = match report.xml_text {
+                true => input.xml_text().unwrap_or(text).into_owned(),
+                false => text.into_owned(),
+            };
             Some(Value::Str(text))
         }
         ShapeKind::Boolean => match input.as_bool() {
@@ -286,7 +294,18 @@ fn validate_shape<I: Input>(
                         _ => Stage::Serializing,
                     };
                 }
+                let outer_xml_text = report.xml_text;
+                if name.is_empty() {
+                    report.xml_text = matches!(
+                        (member.location, &member.shape.kind),
+                        (Location::Header, _) | (Location::Body, ShapeKind::Structure { .. })
+                    );
+                }
+                if member.xml_attribute {
+                    report.xml_text = false;
+                }
                 let validated = validate_shape(member.shape, value, &child_name, report);
+                report.xml_text = outer_xml_text;
                 if let Some(v) = validated {
                     fields.push((index, v));
                 }

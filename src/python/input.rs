@@ -115,6 +115,14 @@ impl Input for PyInput<'_> {
             .collect()
     }
 
+    fn xml_text(&self) -> Option<Cow<'_, str>> {
+        if self.0.is_exact_instance_of::<PyString>() {
+            return self.as_text();
+        }
+        let shown = self.0.str().ok()?;
+        str_text(&shown).map(|t| Cow::Owned(t.into_owned()))
+    }
+
     fn display(&self) -> String {
         match self.0.str() {
             Ok(s) => str_text(&s).map(Cow::into_owned).unwrap_or_default(),
