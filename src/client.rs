@@ -96,8 +96,15 @@ fn retry_ttl(date_header: &str, read_timeout: std::time::Duration) -> Option<Str
     Some(format_compact_utc(secs))
 }
 
-/// `%Y%m%dT%H%M%SZ` for a Unix time (Howard Hinnant's civil-from-days).
+/// `%Y%m%dT%H%M%SZ` for a Unix time.
 pub(crate) fn format_compact_utc(secs: i64) -> String {
+    let (year, month, day, hour, minute, second) = utc_fields(secs);
+    format!("{year:04}{month:02}{day:02}T{hour:02}{minute:02}{second:02}Z")
+}
+
+/// (year, month, day, hour, minute, second) in UTC for a Unix time (Howard
+/// Hinnant's civil-from-days).
+pub(crate) fn utc_fields(secs: i64) -> (i64, i64, i64, i64, i64, i64) {
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
     let z = days + 719_468;
@@ -109,12 +116,7 @@ pub(crate) fn format_compact_utc(secs: i64) -> String {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}{month:02}{day:02}T{:02}{:02}{:02}Z",
-        rem / 3600,
-        (rem % 3600) / 60,
-        rem % 60
-    )
+    (year, month, day, rem / 3600, (rem % 3600) / 60, rem % 60)
 }
 
 /// botocore's rate-limiter clock (`time.time()`).

@@ -45,7 +45,7 @@ pub trait Input: Sized {
     /// The text botocore sends for a `Str` input in a header or as XML
     /// element text: `str(value)`, which differs from the value for a `str`
     /// subclass with its own `__str__` (a `(str, Enum)` member).
-    fn xml_text(&self) -> Option<Cow<'_, str>> {
+    fn as_sent_text(&self) -> Option<Cow<'_, str>> {
         self.as_text()
     }
     /// `str(type(value))` in Python, e.g. `<class 'int'>`.

@@ -56,7 +56,7 @@ struct Report {
     /// In a header or inside the XML payload, where what botocore sends is
     /// `str(value)` (XML attributes, the URI and a string payload take the
     /// value itself).
-    xml_text: bool,
+    sent_as_str: bool,
 }
 
 /// Validates `input` against `shape`, returning the owned value (with what
@@ -67,7 +67,7 @@ pub fn validate<I: Input>(shape: &'static Shape, input: &I) -> Result<Validated,
         errors: Vec::new(),
         unsendable: Vec::new(),
         stage: Stage::Serializing,
-        xml_text: false,
+        sent_as_str: false,
     };
     let value = validate_shape(shape, input, "", &mut report);
     match value {
@@ -182,8 +182,8 @@ fn validate_shape<I: Input>(
             };
             note_lone_surrogates(report, name, input, &text);
             check_min(report, name, shape, text.chars().count() as i64, "length");
-            let text = match report.xml_text {
-                true => input.xml_text().unwrap_or(text).into_owned(),
+            let text = match report.sent_as_str {
+                true => input.as_sent_text().unwrap_or(text).into_owned(),
                 false => text.into_owned(),
             };
             Some(Value::Str(text))
@@ -294,18 +294,18 @@ fn validate_shape<I: Input>(
                         _ => Stage::Serializing,
                     };
                 }
-                let outer_xml_text = report.xml_text;
+                let outer_sent_as_str = report.sent_as_str;
                 if name.is_empty() {
-                    report.xml_text = matches!(
+                    report.sent_as_str = matches!(
                         (member.location, &member.shape.kind),
                         (Location::Header, _) | (Location::Body, ShapeKind::Structure { .. })
                     );
                 }
                 if member.xml_attribute {
-                    report.xml_text = false;
+                    report.sent_as_str = false;
                 }
                 let validated = validate_shape(member.shape, value, &child_name, report);
-                report.xml_text = outer_xml_text;
+                report.sent_as_str = outer_sent_as_str;
                 if let Some(v) = validated {
                     fields.push((index, v));
                 }

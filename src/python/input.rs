@@ -115,7 +115,7 @@ impl Input for PyInput<'_> {
             .collect()
     }
 
-    fn xml_text(&self) -> Option<Cow<'_, str>> {
+    fn as_sent_text(&self) -> Option<Cow<'_, str>> {
         if self.0.is_exact_instance_of::<PyString>() {
             return self.as_text();
         }
