@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crate::client::{ClientOptions, RetryMode, SignatureVersion};
 use crate::config_file::{ActiveProfile, Env, SharedConfig};
-use crate::credentials::{self, ChainOptions, CredentialSource, Credentials, ExplicitCredentials};
+use crate::credentials::{self, ChainOptions, CredentialSource, ExplicitCredentials};
 use crate::endpoint::{self, ClientEndpointConfig, ClientEndpointExtras};
 use crate::error::{Error, Result};
 use crate::transport::TransportOptions;
@@ -18,6 +18,7 @@ pub struct SessionArgs {
     pub aws_access_key_id: Option<String>,
     pub aws_secret_access_key: Option<String>,
     pub aws_session_token: Option<String>,
+    pub aws_account_id: Option<String>,
     pub region_name: Option<String>,
     pub profile_name: Option<String>,
 }
@@ -29,6 +30,9 @@ pub struct ClientArgs {
     pub session: SessionArgs,
     /// Credentials given to `client(...)` itself (they beat the session's).
     pub client_credentials: ExplicitCredentials,
+    /// The session's credentials, shared with its other clients; `None`:
+    /// this client finds its own.
+    pub session_credentials: Option<std::sync::Arc<SessionCredentials>>,
     pub endpoint_url: Option<String>,
     pub use_ssl: bool,
     pub verify: Option<bool>,
@@ -90,6 +94,7 @@ fn session_explicit(args: &SessionArgs) -> ExplicitCredentials {
         access_key: args.aws_access_key_id.clone(),
         secret_key: args.aws_secret_access_key.clone(),
         token: args.aws_session_token.clone(),
+        account_id: args.aws_account_id.clone(),
     }
 }
 
@@ -120,6 +125,7 @@ impl Context {
         &self,
         client: &ExplicitCredentials,
         session: &SessionArgs,
+        cache: &SessionCredentials,
         options: &ChainOptions,
     ) -> Result<Option<CredentialSource>> {
         if client.access_key.is_some() || client.secret_key.is_some() {
@@ -131,10 +137,12 @@ impl Context {
                 options,
             );
         }
-        if let Some(creds) = credentials::session_credentials(&session_explicit(session))? {
-            return Ok(Some(CredentialSource::Static(creds)));
-        }
-        credentials::load_chain(&self.active, &self.env, &self.shared, options)
+        cache.get_or_resolve(|| {
+            if let Some(creds) = credentials::session_credentials(&session_explicit(session))? {
+                return Ok(Some(CredentialSource::Static(creds)));
+            }
+            credentials::load_chain(&self.active, &self.env, &self.shared, options)
+        })
     }
 }
 
@@ -149,8 +157,49 @@ pub fn resolve_session(args: &SessionArgs) -> Result<ResolvedSession> {
     })
 }
 
-/// `Session.get_credentials()`, frozen (temporary credentials fetched now).
-pub fn session_credentials(args: &SessionArgs) -> Result<Option<Credentials>> {
+/// A session's credentials once found (botocore's `Session._credentials`):
+/// `get_credentials()` and every client of the session without keys of its
+/// own share them, so a `credential_process` runs once per session and
+/// temporary credentials are refreshed in one place.
+///
+/// Nothing is kept while the chain finds nothing or fails: botocore walks
+/// it again next time.
+#[derive(Debug, Default)]
+pub struct SessionCredentials {
+    found: std::sync::Mutex<Option<CredentialSource>>,
+}
+
+impl SessionCredentials {
+    fn get_or_resolve(
+        &self,
+        resolve: impl FnOnce() -> Result<Option<CredentialSource>>,
+    ) -> Result<Option<CredentialSource>> {
+        let cached =
+            crate::fork::critical(|| self.found.lock().unwrap_or_else(|e| e.into_inner()).clone());
+        if cached.is_some() {
+            return Ok(cached);
+        }
+        // Resolved outside the lock: the chain may run a process or wait on
+        // the network. Two threads racing here both walk it, as in botocore.
+        let resolved = resolve()?;
+        if let Some(source) = &resolved {
+            crate::fork::critical(|| {
+                self.found
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .get_or_insert_with(|| source.clone());
+            });
+        }
+        Ok(resolved)
+    }
+}
+
+/// `Session.get_credentials()`: the session's credentials, found now if
+/// not yet (temporary ones not fetched until frozen).
+pub fn session_credentials(
+    args: &SessionArgs,
+    cache: &SessionCredentials,
+) -> Result<Option<CredentialSource>> {
     let ctx = Context::load(args)?;
     let options = ChainOptions {
         region: ctx
@@ -158,9 +207,7 @@ pub fn session_credentials(args: &SessionArgs) -> Result<Option<Credentials>> {
             .region(&ctx.env, &ctx.profile, args.region_name.as_deref()),
         user_agent: None,
     };
-    ctx.credentials(&ExplicitCredentials::default(), args, &options)?
-        .map(|s| s.frozen_blocking())
-        .transpose()
+    ctx.credentials(&ExplicitCredentials::default(), args, cache, &options)
 }
 
 /// botocore's `validate_region_name`: the region must be a host label
@@ -282,7 +329,16 @@ pub fn resolve_client(args: ClientArgs) -> Result<ClientOptions> {
             region: options.endpoint.region.clone(),
             user_agent: Some(options.user_agent.clone()),
         };
-        options.credentials = ctx.credentials(&args.client_credentials, &args.session, &chain)?;
+        let own_cache;
+        let cache = match &args.session_credentials {
+            Some(shared) => shared.as_ref(),
+            None => {
+                own_cache = SessionCredentials::default();
+                &own_cache
+            }
+        };
+        options.credentials =
+            ctx.credentials(&args.client_credentials, &args.session, cache, &chain)?;
     }
     Ok(options)
 }

@@ -355,6 +355,7 @@ mod tests {
             secret_key: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY".into(),
             token: token.map(str::to_string),
             method: "explicit".into(),
+            account_id: None,
         }
     }
 
@@ -438,6 +439,7 @@ mod tests {
             secret_key: "SECRET".into(),
             token: None,
             method: "explicit".into(),
+            account_id: None,
         };
         let t = UNIX_EPOCH + Duration::from_secs(1_795_460_871);
         sign_hmac_v1(&mut req, &creds, "/mybucket/?policy", t).unwrap();
@@ -589,6 +591,7 @@ mod tests {
                 secret_key: "SECRET".into(),
                 token: None,
                 method: "explicit".into(),
+                account_id: None,
             };
             let scope = SigningScope {
                 region: "us-east-1".into(),

@@ -67,18 +67,18 @@ def botocore_found():
         frozen = creds.get_frozen_credentials()
     except Exception as e:  # noqa: BLE001 - compared below
         return e
-    return (frozen.access_key, frozen.secret_key, frozen.token), creds.method
+    return tuple(frozen), creds.method
 
 
 def fastboto_found():
     try:
         creds = fastboto.Session().get_credentials()
+        if creds is None:
+            return None
+        frozen = creds.get_frozen_credentials()
     except Exception as e:  # noqa: BLE001
         return e
-    if creds is None:
-        return None
-    frozen = creds.get_frozen_credentials()
-    return (frozen.access_key, frozen.secret_key, frozen.token), creds.method
+    return tuple(frozen), creds.method
 
 
 def assert_same_outcome(ours, theirs):
@@ -677,8 +677,12 @@ def test_assume_role_mfa_needs_a_prompt(monkeypatch, tmp_path, metadata_server):
     config = ROLE_CONFIG.replace("[profile base]", "mfa_serial = arn:aws:iam::123456789012:mfa/me\n[profile base]")
     _role_env(monkeypatch, tmp_path, metadata_server, config)
     metadata_server.set_response(_sts_routes())
+    # As botocore's DeferredRefreshableCredentials: nothing happens until the
+    # credentials are read (where botocore would prompt for the code).
+    creds = fastboto.Session().get_credentials()
+    assert creds.method == "assume-role"
     with pytest.raises(botocore.exceptions.RefreshWithMFAUnsupportedError) as info:
-        fastboto.Session().get_credentials()
+        creds.get_frozen_credentials()
     assert str(info.value) == "Cannot refresh credentials: MFA token required."
     assert metadata_server.requests == []
 

@@ -106,6 +106,20 @@ SCENARIOS = [
     Scenario("session-explicit-over-profile", credentials="[dev]\n" + keys("dev"),
              session=dict(EXPLICIT, profile_name="dev")),
     Scenario("client-explicit", client=CLIENT),
+    # -- account ids: kept with keys, NoCredentialsError alone (boto3) ------
+    Scenario("session-account-id", session=dict(EXPLICIT, aws_account_id="123456789012")),
+    Scenario("session-account-id-alone", session={"aws_account_id": "123456789012"}),
+    Scenario("session-account-id-key-only", session={"aws_access_key_id": "AKIAX", "aws_account_id": "1"}),
+    Scenario("session-account-id-empty", session={"aws_account_id": ""}),
+    Scenario("client-account-id", client=dict(CLIENT, aws_account_id="210987654321")),
+    Scenario("client-account-id-alone", env=ENV, client={"aws_account_id": "210987654321"}),
+    Scenario("env-account-id", env=dict(ENV, AWS_ACCOUNT_ID="333344445555")),
+    Scenario("env-account-id-empty", env=dict(ENV, AWS_ACCOUNT_ID="")),
+    Scenario("credentials-file-account-id",
+             credentials="[default]\n" + keys("file") + "aws_account_id = 444455556666\n"),
+    Scenario("config-file-account-id", config="[default]\n" + keys("cfg") + "aws_account_id = 555566667777\n"),
+    Scenario("process-account-id-from-profile", config="[default]\ncredential_process = {ok}\naws_account_id = 6\n",
+             processes={"ok": Process(proc_json())}),
     Scenario("client-explicit-token", client=dict(CLIENT, aws_session_token="client-token-fake")),
     Scenario("client-explicit-over-session", session=EXPLICIT, client=CLIENT),
     Scenario("client-explicit-over-env", env=ENV, client=CLIENT),
@@ -335,11 +349,6 @@ XFAIL = {
     "process-empty-command": _WRAPPED.format("IndexError"),
     "process-unbalanced-quote": _WRAPPED.format("shlex's ValueError"),
     "process-nested-block": _WRAPPED.format("AttributeError; fastboto's message is its own"),
-    "process-expired": ("fastboto does not act on the process's Expiration: botocore's RefreshableCredentials "
-                        "re-runs the process and raises RuntimeError('Credentials were refreshed, but the "
-                        "refreshed credentials are still expired.'); fastboto returns the expired credentials"),
-    "process-bad-expiration": ("fastboto does not parse the process's Expiration: botocore raises dateutil's "
-                               "ParserError for Expiration='tomorrow'; fastboto returns the credentials"),
 }
 
 
@@ -412,7 +421,7 @@ def walk(make_session, scenario: Scenario, server) -> Dict[str, Any]:
         else:
             frozen = creds.get_frozen_credentials()
             out["get_credentials"] = (creds.access_key, creds.secret_key, creds.token, creds.method,
-                                      (frozen.access_key, frozen.secret_key, frozen.token))
+                                      tuple(frozen), creds.account_id)
     except Exception as e:  # noqa: BLE001
         out["get_credentials"] = e
     try:
@@ -636,7 +645,7 @@ def test_generated_source_precedence(home, env, creds_file, config_file, profile
             session = make_session(**session_kwargs)
             creds = session.get_credentials()
             frozen = None if creds is None else creds.get_frozen_credentials()
-            found = None if creds is None else (frozen.access_key, frozen.secret_key, frozen.token, creds.method)
+            found = None if creds is None else (tuple(frozen), creds.method)
             session.client("s3", region_name="us-east-1", **client_kwargs)
             return ("ok", found)
         except Exception as e:  # noqa: BLE001
@@ -653,9 +662,6 @@ def test_generated_source_precedence(home, env, creds_file, config_file, profile
         assert ours == theirs, f"for {context}"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "botocore 1.43's ReadOnlyCredentials is (access_key, secret_key, token, account_id) and "
-    "Credentials has .account_id; fastboto's frozen credentials are a 3-tuple without account_id"))
 def test_frozen_credentials_shape():
     theirs = _boto3_session(**EXPLICIT).get_credentials()
     ours = fastboto.Session(**EXPLICIT).get_credentials()
@@ -684,18 +690,12 @@ def _runs(counter: Path) -> int:
     return n
 
 
-_RERUN = pytest.mark.xfail(strict=True, reason=(
-    "fastboto runs credential_process again for every get_credentials() and client() of a session; "
-    "botocore runs it once per session and reuses the credentials (src/credentials/mod.rs says the "
-    "caller must cache; fastboto.Session does not)"))
-
-
 @pytest.mark.parametrize("steps", [
     ("get_credentials",),
     ("client",),
-    pytest.param(("get_credentials", "client"), marks=_RERUN),
-    pytest.param(("client", "client"), marks=_RERUN),
-    pytest.param(("get_credentials", "get_credentials", "client", "client"), marks=_RERUN),
+    ("get_credentials", "client"),
+    ("client", "client"),
+    ("get_credentials", "get_credentials", "client", "client"),
 ], ids=lambda steps: "+".join(steps))
 def test_credential_process_runs_as_often_as_botocore(home, steps):
     """botocore runs the process once per session and reuses the result

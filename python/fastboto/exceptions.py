@@ -8,6 +8,8 @@ classes is first needed, never by ``import fastboto``.
 
 from __future__ import annotations
 
+import functools
+
 from typing import Any
 
 # (name, fastboto parent(s), botocore's fmt). Parents come before children.
@@ -401,6 +403,22 @@ def modeled_class(code: str | None) -> type:
     return classes["ClientError"]
 
 
+@functools.lru_cache(maxsize=None)
+def _parser_error_class() -> type:
+    try:
+        from dateutil.parser import ParserError
+    except ImportError:  # botocore (and so dateutil) is not installed
+
+        class ParserError(ValueError):
+            def __str__(self) -> str:
+                try:
+                    return self.args[0] % self.args[1:]
+                except (TypeError, IndexError):
+                    return super().__str__()
+
+    return ParserError
+
+
 def _from_core(class_name: str, kwargs: dict, response: Any, operation_name: str) -> Exception:
     """Called by the Rust core to build the exception for one of its errors."""
     builtin = _BUILTINS.get(class_name)
@@ -411,6 +429,11 @@ def _from_core(class_name: str, kwargs: dict, response: Any, operation_name: str
 
             return KeyError(ast.literal_eval(msg))
         return builtin(msg)
+    if class_name == "ParserError":
+        # dateutil's, as botocore's credential providers let it escape;
+        # its str() is args[0] % args[1:].
+        reason, _, value = kwargs.get("msg", "").partition(": ")
+        return _parser_error_class()(f"{reason}: %s", value)
     classes = _build()
     if class_name == "ClientError":
         error = response.get("Error", {})

@@ -47,16 +47,20 @@ class ReadOnlyCredentials(NamedTuple):
     access_key: str
     secret_key: str
     token: Optional[str]
+    account_id: Optional[str] = None
 
     def __repr__(self) -> str:
-        return f"ReadOnlyCredentials(access_key={self.access_key!r}, secret_key='****', token=...)"
+        return (
+            f"ReadOnlyCredentials(access_key={self.access_key!r}, secret_key='****', token=..., "
+            f"account_id={self.account_id!r})"
+        )
 
 
 class Credentials:
     """Resolved credentials, as botocore.credentials.Credentials. Its repr
     never shows the secret key or the token."""
 
-    __slots__ = ("access_key", "secret_key", "token", "method")
+    __slots__ = ("access_key", "secret_key", "token", "method", "account_id")
 
     def __init__(
         self,
@@ -64,17 +68,64 @@ class Credentials:
         secret_key: str,
         token: Optional[str] = None,
         method: Optional[str] = None,
+        account_id: Optional[str] = None,
     ) -> None:
         self.access_key = access_key
         self.secret_key = secret_key
         self.token = token
         self.method = method
+        self.account_id = account_id
 
     def get_frozen_credentials(self) -> ReadOnlyCredentials:
-        return ReadOnlyCredentials(self.access_key, self.secret_key, self.token)
+        return ReadOnlyCredentials(self.access_key, self.secret_key, self.token, self.account_id)
 
     def __repr__(self) -> str:
         return f"<fastboto Credentials access_key={self.access_key!r} method={self.method!r}>"
+
+
+class RefreshableCredentials(Credentials):
+    """Temporary credentials (botocore.credentials.RefreshableCredentials):
+    each read refreshes them first when they are about to expire. Shared by
+    the session and its clients."""
+
+    __slots__ = ("_handle",)
+
+    def __init__(self, handle: Any) -> None:
+        self._handle = handle
+
+    @property  # type: ignore[override]
+    def method(self) -> str:
+        return self._handle.method
+
+    @property  # type: ignore[override]
+    def access_key(self) -> str:
+        return self._handle.frozen()[0]
+
+    @property  # type: ignore[override]
+    def secret_key(self) -> str:
+        return self._handle.frozen()[1]
+
+    @property  # type: ignore[override]
+    def token(self) -> Optional[str]:
+        return self._handle.frozen()[2]
+
+    @property  # type: ignore[override]
+    def account_id(self) -> Optional[str]:
+        return self._handle.frozen()[3]
+
+    def get_frozen_credentials(self) -> ReadOnlyCredentials:
+        return ReadOnlyCredentials(*self._handle.frozen())
+
+    def __repr__(self) -> str:
+        # Reading the key could refresh (and fail); the repr never does.
+        return f"<fastboto RefreshableCredentials method={self.method!r}>"
+
+
+def _credentials_from(handle: Any) -> Credentials:
+    if handle.refreshable:
+        return RefreshableCredentials(handle)
+    access_key, secret_key, token, account_id = handle.frozen()
+    return Credentials(access_key, secret_key, token, handle.method, account_id)
 
 
 class Session:
@@ -90,11 +141,22 @@ class Session:
         profile_name: Optional[str] = None,
         aws_account_id: Optional[str] = None,
     ) -> None:
+        given = (aws_access_key_id, aws_secret_access_key, aws_session_token, aws_account_id)
+        keys_given = aws_access_key_id is not None and aws_secret_access_key is not None
+        if any(given) and aws_account_id is not None and not keys_given:
+            # boto3's _account_id_set_without_credentials
+            from . import exceptions
+
+            raise exceptions.NoCredentialsError()
         self._explicit = {
             "aws_access_key_id": aws_access_key_id,
             "aws_secret_access_key": aws_secret_access_key,
             "aws_session_token": aws_session_token,
+            "aws_account_id": aws_account_id,
         }
+        # botocore's Session._credentials: found once, shared by every client
+        # of this session that has no keys of its own.
+        self._credential_cache = _core.CredentialCache()
         self._botocore_session = botocore_session
         self._explicit_region = region_name
         self._explicit_profile = profile_name
@@ -128,14 +190,14 @@ class Session:
             borrowed = self._borrowed_credentials()
             if borrowed is not None:
                 return borrowed
-        creds = _core.session_credentials(
+        handle = self._credential_cache.get(
             {
                 **self._explicit,
                 "region_name": self._explicit_region,
                 "profile_name": self._explicit_profile,
             }
         )
-        return Credentials(*creds) if creds is not None else None
+        return _credentials_from(handle) if handle is not None else None
 
     def _borrowed_credentials(self) -> Optional[Credentials]:
         creds = self._botocore_session.get_credentials()
@@ -143,7 +205,11 @@ class Session:
             return None
         frozen = creds.get_frozen_credentials()
         return Credentials(
-            frozen.access_key, frozen.secret_key, frozen.token, getattr(creds, "method", None)
+            frozen.access_key,
+            frozen.secret_key,
+            frozen.token,
+            getattr(creds, "method", None),
+            getattr(creds, "account_id", None),
         )
 
     def client(
@@ -187,6 +253,7 @@ class Session:
             "client.aws_access_key_id": aws_access_key_id,
             "client.aws_secret_access_key": aws_secret_access_key,
             "client.aws_session_token": aws_session_token,
+            "client.aws_account_id": aws_account_id,
         }
         if aws_access_key_id is None and aws_secret_access_key is None:
             borrowed = self._borrowed_credentials() if self._botocore_session else None
@@ -195,6 +262,7 @@ class Session:
                     "client.aws_access_key_id": borrowed.access_key,
                     "client.aws_secret_access_key": borrowed.secret_key,
                     "client.aws_session_token": borrowed.token,
+                    "client.aws_account_id": borrowed.account_id,
                 }
 
         options: dict = {
@@ -202,6 +270,7 @@ class Session:
             **client_credentials,
             "region_name": region_name,
             "profile_name": self._explicit_profile,
+            "credential_cache": self._credential_cache,
             "config_region_name": config_region_name,
             "endpoint_url": endpoint_url,
             "use_ssl": use_ssl,

@@ -158,8 +158,13 @@ impl ContainerFetcher {
         let secret_key = py_str(field("SecretAccessKey")?);
         let token = optional_str(field("Token")?);
         let expiry = field("Expiration")?;
+        let account_id = match &body {
+            Value::Object(map) => map.get("AccountId").and_then(optional_str),
+            _ => None,
+        };
         Ok(Fetched {
-            credentials: Credentials::new(access_key, secret_key, token, METHOD),
+            credentials: Credentials::new(access_key, secret_key, token, METHOD)
+                .with_account_id(account_id),
             expiry: parse_expiry(expiry)?,
         })
     }

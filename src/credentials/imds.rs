@@ -243,7 +243,11 @@ impl ImdsFetcher {
                 py_str(&map["SecretAccessKey"]),
                 token,
                 METHOD,
-            ),
+            )
+            .with_account_id(map.get("AccountId").and_then(|v| match v {
+                Value::Null => None,
+                v => Some(py_str(v)),
+            })),
             expiry: Some(expiry.ok_or_else(|| Error::Builtin {
                 class: "ValueError",
                 message: format!("Unknown string format: {expiration}"),

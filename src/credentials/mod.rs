@@ -51,7 +51,7 @@ fn blocking<T>(f: impl std::future::Future<Output = T>) -> T {
     crate::transport::block_on_local(f)
 }
 
-/// `botocore.credentials.Credentials`, minus `account_id`.
+/// `botocore.credentials.Credentials`.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Credentials {
     pub access_key: String,
@@ -61,6 +61,11 @@ pub struct Credentials {
     /// `shared-credentials-file`, `custom-process`, `config-file`,
     /// `ec2-credentials-file`, `boto-config`.
     pub method: String,
+    /// The account the credentials belong to, where the source says
+    /// (`aws_account_id`, `AWS_ACCOUNT_ID`, a process's `AccountId`, the
+    /// role ARN of an assumed role, ...). S3 never uses it; botocore's
+    /// `get_frozen_credentials()` shows it.
+    pub account_id: Option<String>,
 }
 
 impl Credentials {
@@ -75,7 +80,13 @@ impl Credentials {
             secret_key: secret_key.into(),
             token,
             method: method.to_string(),
+            account_id: None,
         }
+    }
+
+    pub fn with_account_id(mut self, account_id: Option<String>) -> Credentials {
+        self.account_id = account_id;
+        self
     }
 }
 
@@ -87,6 +98,7 @@ impl fmt::Debug for Credentials {
             .field("secret_key", &"<redacted>")
             .field("token", &self.token.as_ref().map(|_| "<redacted>"))
             .field("method", &self.method)
+            .field("account_id", &self.account_id)
             .finish()
     }
 }
@@ -98,14 +110,21 @@ pub struct ExplicitCredentials {
     pub access_key: Option<String>,
     pub secret_key: Option<String>,
     pub token: Option<String>,
+    /// `aws_account_id`: kept with a key and secret, ignored without them.
+    pub account_id: Option<String>,
 }
 
 impl ExplicitCredentials {
     /// `any(credentials_kwargs.values())` in `boto3.Session.__init__`.
     pub fn any_truthy(&self) -> bool {
-        [&self.access_key, &self.secret_key, &self.token]
-            .iter()
-            .any(|v| v.as_deref().is_some_and(|s| !s.is_empty()))
+        [
+            &self.access_key,
+            &self.secret_key,
+            &self.token,
+            &self.account_id,
+        ]
+        .iter()
+        .any(|v| v.as_deref().is_some_and(|s| !s.is_empty()))
     }
 }
 
@@ -133,7 +152,10 @@ fn missing_cred_var(explicit: &ExplicitCredentials) -> Option<&'static str> {
 
 fn explicit_credentials(explicit: &ExplicitCredentials) -> Option<Credentials> {
     match (&explicit.access_key, &explicit.secret_key) {
-        (Some(ak), Some(sk)) => Some(Credentials::new(ak, sk, explicit.token.clone(), "explicit")),
+        (Some(ak), Some(sk)) => Some(
+            Credentials::new(ak, sk, explicit.token.clone(), "explicit")
+                .with_account_id(explicit.account_id.clone()),
+        ),
         _ => None,
     }
 }
@@ -290,7 +312,7 @@ impl Provider {
                 let section = ctx.cfg.credentials_file().and_then(|f| f.section(ctx.name));
                 fixed(section.map_or(Ok(None), |s| from_profile(s, self.method())))
             }
-            Provider::CustomProcess => fixed(process_provider(ctx)),
+            Provider::CustomProcess => process_provider(ctx),
             Provider::ConfigFile => {
                 let profile = ctx.cfg.config_file().and_then(|f| f.profile(ctx.name));
                 fixed(profile.map_or(Ok(None), |p| from_profile(p, self.method())))
@@ -496,7 +518,10 @@ fn env_provider(env: &Env) -> Result<Option<Credentials>> {
         .iter()
         .find_map(|v| env.get_nonempty(v))
         .map(str::to_string);
-    Ok(Some(Credentials::new(access_key, secret_key, token, "env")))
+    let account_id = env.get_nonempty("AWS_ACCOUNT_ID").map(str::to_string);
+    Ok(Some(
+        Credentials::new(access_key, secret_key, token, "env").with_account_id(account_id),
+    ))
 }
 
 /// `SharedCredentialProvider` / `ConfigProvider`: keyed on the presence of
@@ -513,26 +538,27 @@ fn from_profile(profile: &Profile, method: &str) -> Result<Option<Credentials>> 
         .iter()
         .find_map(|k| profile.value(k))
         .map(ConfigValue::py_str);
-    Ok(Some(Credentials::new(
-        access_key.py_str(),
-        secret_key.py_str(),
-        token,
-        method,
-    )))
+    let account_id = profile.value("aws_account_id").map(ConfigValue::py_str);
+    Ok(Some(
+        Credentials::new(access_key.py_str(), secret_key.py_str(), token, method)
+            .with_account_id(account_id),
+    ))
 }
 
 /// `ProcessProvider.load`: `credential_process` from the merged profile
 /// (so it may live in the credentials file too).
-fn process_provider(ctx: &Ctx) -> Result<Option<Credentials>> {
-    let Some(value) = ctx
-        .cfg
-        .profile(ctx.name)
-        .and_then(|p| p.value("credential_process"))
-    else {
+fn process_provider(ctx: &Ctx) -> Result<Option<CredentialSource>> {
+    let Some(profile) = ctx.cfg.profile(ctx.name) else {
         return Ok(None);
     };
+    let Some(value) = profile.value("credential_process") else {
+        return Ok(None);
+    };
+    let account_id = profile.value("aws_account_id").map(ConfigValue::py_str);
     match value {
-        ConfigValue::Str(command) => run_credential_process(command, ctx.env).map(Some),
+        ConfigValue::Str(command) => {
+            process::load(command, ctx.env, account_id.as_deref()).map(Some)
+        }
         // botocore would hand the dict to shlex and fail with an AttributeError.
         ConfigValue::Nested(_) => Err(Error::CredentialRetrieval {
             provider: "custom-process".into(),

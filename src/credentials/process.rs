@@ -1,12 +1,16 @@
 //! `credential_process`, as botocore's `ProcessProvider` runs it.
 
 use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::SystemTime;
 
 use serde_json::Value;
 
-use super::Credentials;
+use super::refresh::{parse_timestamp, Fetch, FetchFuture, Fetched, RefreshableCredentials};
+use super::{CredentialSource, Credentials};
 use crate::config_file::{py_repr_str, shlex_split, Env};
 use crate::error::{Error, Result};
+use crate::transport::Lane;
 
 const METHOD: &str = "custom-process";
 
@@ -17,9 +21,19 @@ fn retrieval(error_msg: impl Into<String>) -> Error {
     }
 }
 
+/// What one run of the process answered.
+pub struct ProcessOutput {
+    pub credentials: Credentials,
+    /// `Expiration` as given (`None` when absent or JSON null): botocore
+    /// then makes the credentials refreshable.
+    pub expiration: Option<Value>,
+}
+
 /// `ProcessProvider._retrieve_credentials_using`: split the command like
 /// `shlex.split` (no shell), run it with the caller's stdin and environment,
-/// capture stdout/stderr, and read the JSON it prints.
+/// capture stdout/stderr, and read the JSON it prints. `profile_account_id`
+/// is the profile's `aws_account_id`, used when the output has no
+/// `AccountId`.
 ///
 /// Outcomes identical to botocore (messages included): non-zero exit →
 /// `CredentialRetrievalError` carrying stderr; `Version` other than 1 (1,
@@ -33,10 +47,11 @@ fn retrieval(error_msg: impl Into<String>) -> Error {
 /// `UnicodeDecodeError`), we return `CredentialRetrieval` with that
 /// exception's message (JSON errors: serde's wording) since the crate's
 /// error type has no such classes.
-///
-/// `Expiration` is accepted but not acted on: botocore would refresh the
-/// credentials by re-running the process as expiry nears.
-pub fn run_credential_process(command: &str, env: &Env) -> Result<Credentials> {
+pub fn run_credential_process(
+    command: &str,
+    env: &Env,
+    profile_account_id: Option<&str>,
+) -> Result<ProcessOutput> {
     let argv = shlex_split(command).map_err(retrieval)?;
     let Some((program, args)) = argv.split_first() else {
         return Err(retrieval("list index out of range"));
@@ -87,7 +102,108 @@ pub fn run_credential_process(command: &str, env: &Env) -> Result<Credentials> {
         None | Some(Value::Null) => None,
         Some(v) => Some(py_str(v)),
     };
-    Ok(Credentials::new(access_key, secret_key, token, METHOD))
+    // `parsed.get('AccountId') or profile_config.get('aws_account_id')`.
+    let account_id = map
+        .get("AccountId")
+        .filter(|v| py_truthy(v))
+        .map(py_str)
+        .or_else(|| profile_account_id.map(str::to_string));
+    let expiration = map.get("Expiration").filter(|v| !v.is_null()).cloned();
+    Ok(ProcessOutput {
+        credentials: Credentials::new(access_key, secret_key, token, METHOD)
+            .with_account_id(account_id),
+        expiration,
+    })
+}
+
+/// `ProcessProvider.load`: static credentials, or, when the process gave
+/// an `Expiration`, credentials that run the process again as expiry nears
+/// (botocore's `RefreshableCredentials.create_from_metadata`).
+pub fn load(
+    command: &str,
+    env: &Env,
+    profile_account_id: Option<&str>,
+) -> Result<CredentialSource> {
+    let first = run_credential_process(command, env, profile_account_id)?;
+    let Some(expiration) = &first.expiration else {
+        return Ok(CredentialSource::Static(first.credentials));
+    };
+    let expiry = parse_expiration(expiration)?;
+    let fetcher = ProcessFetcher {
+        command: command.to_string(),
+        env: env.clone(),
+        profile_account_id: profile_account_id.map(str::to_string),
+    };
+    let initial = Fetched {
+        credentials: first.credentials,
+        expiry: Some(expiry),
+    };
+    Ok(CredentialSource::Refreshable(Arc::new(
+        RefreshableCredentials::new(METHOD, Some(initial), Box::new(fetcher)),
+    )))
+}
+
+/// dateutil's `parse` of the `Expiration` value, with its errors.
+fn parse_expiration(value: &Value) -> Result<SystemTime> {
+    let Value::String(text) = value else {
+        return Err(Error::Builtin {
+            class: "TypeError",
+            message: format!(
+                "Parser must be a string or character stream, not {}",
+                py_type_name(value)
+            ),
+        });
+    };
+    parse_timestamp(text).ok_or_else(|| {
+        let reason = if text.trim().is_empty() {
+            "String does not contain a date"
+        } else {
+            "Unknown string format"
+        };
+        Error::Builtin {
+            class: "ParserError",
+            message: format!("{reason}: {text}"),
+        }
+    })
+}
+
+struct ProcessFetcher {
+    command: String,
+    env: Env,
+    profile_account_id: Option<String>,
+}
+
+impl Fetch for ProcessFetcher {
+    /// The process runs on the thread that needs the credentials, as in
+    /// botocore; refreshes are rare (once per expiry) and short.
+    fn fetch(&self, _lane: Lane) -> FetchFuture<'_> {
+        Box::pin(async move {
+            let out = run_credential_process(
+                &self.command,
+                &self.env,
+                self.profile_account_id.as_deref(),
+            )?;
+            // `_set_from_data` parses `expiry_time` whatever it is: a
+            // refresh without `Expiration` is dateutil's TypeError.
+            let expiry = parse_expiration(out.expiration.as_ref().unwrap_or(&Value::Null))?;
+            Ok(Fetched {
+                credentials: out.credentials,
+                expiry: Some(expiry),
+            })
+        })
+    }
+}
+
+/// Python truthiness of a JSON value.
+fn py_truthy(v: &Value) -> bool {
+    match v {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::Number(n) => n.as_f64() != Some(0.0),
+        Value::String(s) => !s.is_empty(),
+        Value::Array(a) => !a.is_empty(),
+        Value::Object(o) => !o.is_empty(),
+    }
 }
 
 fn unsupported_version(version: &str) -> Error {

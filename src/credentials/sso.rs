@@ -406,6 +406,10 @@ impl SsoFetcher {
         self.portal
             .send_with_retries(lane, build, parse_role_credentials)
             .await
+            .map(|mut fetched| {
+                fetched.credentials.account_id = Some(self.account_id.clone());
+                fetched
+            })
     }
 }
 

@@ -408,6 +408,13 @@ fn text_of<'a>(node: &'a Node, path: &[&str]) -> Option<&'a str> {
     Some(n.text.as_deref().unwrap_or(""))
 }
 
+/// botocore's `_add_account_id_to_response`: the account field of the
+/// assumed role's ARN, when it is an ARN (`ArnParser.is_arn`).
+fn arn_account(arn: &str) -> Option<String> {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    (arn.starts_with("arn:") && parts.len() == 6).then(|| parts[4].to_string())
+}
+
 pub(crate) fn metadata_for(response: &HttpResponse, retries: u32) -> ResponseMetadata {
     ResponseMetadata {
         request_id: response
@@ -497,13 +504,17 @@ fn parse_sts_response(
             .ok_or_else(|| super::container::key_error(name))
     };
     let expiration = field("Expiration")?;
+    let role_arn = root
+        .child(&result)
+        .and_then(|r| text_of(r, &["AssumedRoleUser", "Arn"]));
     Ok(Fetched {
         credentials: Credentials::new(
             field("AccessKeyId")?,
             field("SecretAccessKey")?,
             Some(field("SessionToken")?),
             "",
-        ),
+        )
+        .with_account_id(role_arn.and_then(arn_account)),
         expiry: Some(parse_timestamp(&expiration).ok_or_else(|| Error::Builtin {
             class: "ValueError",
             message: format!("Unknown string format: {expiration}"),

@@ -91,6 +91,7 @@ fn debug_never_prints_secrets() {
         access_key: Some("AKIDVISIBLE".into()),
         secret_key: Some("SECRETVALUE".into()),
         token: Some("TOKENVALUE".into()),
+        account_id: None,
     };
     let out = format!("{e:?}");
     assert!(
@@ -112,6 +113,7 @@ fn explicit_client_arguments() {
         access_key: ak.map(str::to_string),
         secret_key: sk.map(str::to_string),
         token: tok.map(str::to_string),
+        account_id: None,
     };
     assert_eq!(
         found(resolve(
@@ -149,6 +151,7 @@ fn explicit_session_arguments() {
         access_key: ak.map(str::to_string),
         secret_key: sk.map(str::to_string),
         token: tok.map(str::to_string),
+        account_id: None,
     };
     assert_eq!(session_credentials(&ex(None, None, None)).unwrap(), None);
     // Session(aws_access_key_id='', aws_secret_access_key='') → not set (botocore
@@ -645,4 +648,134 @@ fn python_repr_of_json_values() {
         py_repr(&v),
         r#"{'a': [1, 2.0, 'x', None, True], 'b': {'c': "it's"}}"#
     );
+}
+
+// ---- credential_process: Expiration, AccountId ----
+
+fn process_source(command: &str, extra: &str) -> Result<Option<CredentialSource>> {
+    let text = format!("[default]\ncredential_process = {command}\n{extra}");
+    load_chain(
+        &unset(),
+        &env(&[]),
+        &cfg(Some(&text), None),
+        &ChainOptions::default(),
+    )
+}
+
+/// A process that counts its runs in `counter` and prints `json`.
+fn counting_process(counter: &std::path::Path, json: &str) -> String {
+    format!(
+        "sh -c 'printf x >> {}; printf \"%s\" \"$0\"' '{}'",
+        counter.display(),
+        json.replace('\'', "")
+    )
+}
+
+fn runs(counter: &std::path::Path) -> usize {
+    std::fs::read_to_string(counter).map_or(0, |s| s.len())
+}
+
+#[test]
+fn credential_process_with_expiration_is_refreshable() {
+    let dir = std::env::temp_dir().join(format!("fb-proc-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let counter = dir.join("fresh");
+    let json = r#"{"Version": 1, "AccessKeyId": "A", "SecretAccessKey": "S", "Expiration": "2099-01-01T00:00:00Z", "AccountId": "111122223333"}"#;
+    let source = process_source(&counting_process(&counter, json), "")
+        .unwrap()
+        .unwrap();
+    assert!(matches!(source, CredentialSource::Refreshable(_)));
+    let frozen = source.frozen_blocking().unwrap();
+    assert_eq!(frozen.account_id.as_deref(), Some("111122223333"));
+    source.frozen_blocking().unwrap();
+    assert_eq!(runs(&counter), 1, "far from expiry: no second run");
+
+    // Already expired: botocore re-runs the process at first read, then
+    // raises because the new credentials are expired too.
+    let counter = dir.join("expired");
+    let json = r#"{"Version": 1, "AccessKeyId": "A", "SecretAccessKey": "S", "Expiration": "2000-01-01T00:00:00Z"}"#;
+    let source = process_source(&counting_process(&counter, json), "")
+        .unwrap()
+        .unwrap();
+    match source.frozen_blocking().unwrap_err() {
+        Error::Builtin { class, message } => {
+            assert_eq!(class, "RuntimeError");
+            assert_eq!(
+                message,
+                "Credentials were refreshed, but the refreshed credentials are still expired."
+            );
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    assert_eq!(runs(&counter), 2);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn credential_process_expiration_errors_are_dateutils() {
+    let err = |expiration: &str| {
+        let json = format!(
+            r#"{{"Version": 1, "AccessKeyId": "A", "SecretAccessKey": "S", "Expiration": {expiration}}}"#
+        );
+        match process_source(&format!("printf '{json}'"), "").unwrap_err() {
+            Error::Builtin { class, message } => (class, message),
+            other => panic!("unexpected {other:?}"),
+        }
+    };
+    assert_eq!(
+        err(r#""tomorrow""#),
+        ("ParserError", "Unknown string format: tomorrow".to_string())
+    );
+    assert_eq!(
+        err(r#""""#),
+        (
+            "ParserError",
+            "String does not contain a date: ".to_string()
+        )
+    );
+    assert_eq!(
+        err("123"),
+        (
+            "TypeError",
+            "Parser must be a string or character stream, not int".to_string()
+        )
+    );
+    // JSON null is no Expiration: static credentials.
+    let json = r#"{"Version": 1, "AccessKeyId": "A", "SecretAccessKey": "S", "Expiration": null}"#;
+    let source = process_source(&format!("printf '{json}'"), "")
+        .unwrap()
+        .unwrap();
+    assert!(matches!(source, CredentialSource::Static(_)));
+}
+
+#[test]
+fn credential_process_account_id_falls_back_to_the_profile() {
+    let json = r#"{"Version": 1, "AccessKeyId": "A", "SecretAccessKey": "S", "AccountId": ""}"#;
+    let source = process_source(
+        &format!("printf '{json}'"),
+        "aws_account_id = 999988887777\n",
+    )
+    .unwrap()
+    .unwrap();
+    assert_eq!(
+        source.frozen_blocking().unwrap().account_id.as_deref(),
+        Some("999988887777")
+    );
+}
+
+#[test]
+fn account_ids_from_env_and_files() {
+    let e = env(&[
+        ("AWS_ACCESS_KEY_ID", "a"),
+        ("AWS_SECRET_ACCESS_KEY", "b"),
+        ("AWS_ACCOUNT_ID", "123456789012"),
+    ]);
+    let c = chain_of(&unset(), &e, &cfg(None, None)).unwrap().unwrap();
+    assert_eq!(c.account_id.as_deref(), Some("123456789012"));
+    let c = cfg(
+        None,
+        Some("[default]\naws_access_key_id = a\naws_secret_access_key = b\naws_account_id = 210987654321\n"),
+    );
+    let found = chain_of(&unset(), &env(&[]), &c).unwrap().unwrap();
+    assert_eq!(found.account_id.as_deref(), Some("210987654321"));
 }

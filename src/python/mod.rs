@@ -5,6 +5,7 @@
 mod aio;
 mod bridge;
 mod convert;
+mod credentials;
 mod errors;
 mod input;
 
@@ -392,11 +393,12 @@ fn opt_u32(d: &Bound<'_, PyDict>, key: &str) -> PyResult<Option<u32>> {
     }
 }
 
-fn extract_session_args(d: &Bound<'_, PyDict>) -> PyResult<SessionArgs> {
+pub(crate) fn extract_session_args(d: &Bound<'_, PyDict>) -> PyResult<SessionArgs> {
     Ok(SessionArgs {
         aws_access_key_id: opt_string(d, "aws_access_key_id")?,
         aws_secret_access_key: opt_string(d, "aws_secret_access_key")?,
         aws_session_token: opt_string(d, "aws_session_token")?,
+        aws_account_id: opt_string(d, "aws_account_id")?,
         region_name: opt_string(d, "region_name")?,
         profile_name: opt_string(d, "profile_name")?,
     })
@@ -411,6 +413,16 @@ fn extract_client_args(d: &Bound<'_, PyDict>) -> PyResult<ClientArgs> {
             access_key: opt_string(d, "client.aws_access_key_id")?,
             secret_key: opt_string(d, "client.aws_secret_access_key")?,
             token: opt_string(d, "client.aws_session_token")?,
+            account_id: opt_string(d, "client.aws_account_id")?,
+        },
+        session_credentials: match d.get_item("credential_cache")? {
+            Some(c) if !c.is_none() => Some(
+                c.cast::<credentials::CredentialCache>()?
+                    .get()
+                    .inner
+                    .clone(),
+            ),
+            _ => None,
         },
         endpoint_url: opt_string(d, "endpoint_url")?,
         use_ssl: opt_bool(d, "use_ssl")?.unwrap_or(true),
@@ -468,33 +480,14 @@ fn resolve_session<'py>(
     Ok(out)
 }
 
-/// `Session.get_credentials()`: (access_key, secret_key, token, method) or None.
-#[pyfunction]
-fn session_credentials<'py>(py: Python<'py>, options: Bound<'py, PyDict>) -> PyResult<Py<PyAny>> {
-    let args = extract_session_args(&options)?;
-    let outcome =
-        py.detach(|| catch_unwind(AssertUnwindSafe(|| settings::session_credentials(&args))));
-    let creds = match outcome {
-        Ok(Ok(creds)) => creds,
-        Ok(Err(e)) => return Err(to_pyerr(py, e)),
-        Err(payload) => return Err(panic_to_pyerr(payload)),
-    };
-    Ok(match creds {
-        Some(c) => (c.access_key, c.secret_key, c.token, c.method)
-            .into_pyobject(py)?
-            .into_any()
-            .unbind(),
-        None => py.None(),
-    })
-}
-
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     crate::fork::install();
     m.add_class::<CoreClient>()?;
     m.add_class::<bridge::AsyncBridge>()?;
     m.add_function(wrap_pyfunction!(resolve_session, m)?)?;
-    m.add_function(wrap_pyfunction!(session_credentials, m)?)?;
+    m.add_class::<credentials::CredentialCache>()?;
+    m.add_class::<credentials::CredentialHandle>()?;
     m.add_function(wrap_pyfunction!(validate_stub_response, m)?)?;
     m.add_function(wrap_pyfunction!(_rate_limiter_trace, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
