@@ -942,6 +942,31 @@ mod tests {
         ));
     }
 
+    // The examples of botocore's `_does_botocore_authname_match_ruleset_authname`.
+    #[test]
+    fn auth_names_match_as_botocore() {
+        for (requested, ruleset) in [
+            ("v4", "sigv4"),
+            ("v4", "v4"),
+            ("s3v4", "sigv4"),
+            ("s3v7", "sigv7"),
+            ("s3v4a", "sigv4a"),
+            ("v4a", "sigv4a"),
+            ("s3v4-query", "sigv4"),
+        ] {
+            assert!(auth_name_matches(requested, ruleset), "{requested} {ruleset}");
+        }
+        for (requested, ruleset) in [
+            ("v4a", "sigv4"),
+            ("s3", "sigv4"),
+            ("s3-presign-post", "sigv4"),
+            ("s3v4", "sigv4a"),
+            ("s3v4", "sigv4-s3express"),
+        ] {
+            assert!(!auth_name_matches(requested, ruleset), "{requested} {ruleset}");
+        }
+    }
+
     #[test]
     fn compact_utc_formatting() {
         assert_eq!(format_compact_utc(0), "19700101T000000Z");
