@@ -373,7 +373,14 @@ impl Client {
         let encoded_bucket: String =
             percent_encoding::utf8_percent_encode(bucket.as_deref().unwrap_or(""), URI_LABEL)
                 .collect();
-        let hmac_v1_resource = format!("/{encoded_bucket}/{}", serialized.path_and_query);
+        // botocore's `remove_arn_from_signing_path`: an ARN's host names the
+        // bucket, so HmacV1 signs the path without it.
+        let hmac_v1_resource = match bucket.as_deref() {
+            Some(b) if b.starts_with("arn:") && b.split(':').count() >= 6 => {
+                format!("/{}", serialized.path_and_query)
+            }
+            _ => format!("/{encoded_bucket}/{}", serialized.path_and_query),
+        };
         Ok(PreparedCall {
             bucket,
             hmac_v1_resource,
@@ -954,7 +961,10 @@ mod tests {
             ("v4a", "sigv4a"),
             ("s3v4-query", "sigv4"),
         ] {
-            assert!(auth_name_matches(requested, ruleset), "{requested} {ruleset}");
+            assert!(
+                auth_name_matches(requested, ruleset),
+                "{requested} {ruleset}"
+            );
         }
         for (requested, ruleset) in [
             ("v4a", "sigv4"),
@@ -963,7 +973,10 @@ mod tests {
             ("s3v4", "sigv4a"),
             ("s3v4", "sigv4-s3express"),
         ] {
-            assert!(!auth_name_matches(requested, ruleset), "{requested} {ruleset}");
+            assert!(
+                !auth_name_matches(requested, ruleset),
+                "{requested} {ruleset}"
+            );
         }
     }
 

@@ -249,6 +249,27 @@ def test_other_signers_on_sigv4a_endpoints_as_botocore(bucket, config):
         verify_prepared(ours, kwargs, region_set="*", service="s3-outposts")
 
 
+@pytest.mark.parametrize("bucket", [MRAP, OUTPOSTS, "arn:aws:s3:us-west-2:123456789012:accesspoint/myap"],
+                         ids=["mrap", "outposts", "access-point"])
+@pytest.mark.parametrize("operation,params", [("put_bucket_policy", {"Policy": POLICY}), ("get_bucket_acl", {})])
+def test_hmac_v1_on_arn_buckets_signs_as_botocore(bucket, operation, params):
+    """signature_version="s3": botocore's remove_arn_from_signing_path leaves
+    the ARN out of the signed resource (the host names the bucket). Both
+    signatures are compared once both requests carry the same Date."""
+    kwargs = dict(region_name="us-west-2", aws_session_token=FAKE_SESSION_TOKEN, config={"signature_version": "s3"})
+    ours_client, theirs_client = fastboto_client(**kwargs), botocore_client(**kwargs)
+    params = dict(Bucket=bucket, **params)
+    for _ in range(5):
+        ours = ours_client.prepare_request(operation, **params)
+        theirs = capture_botocore_prepared(theirs_client, operation, **params)
+        if ours.headers["Date"] == _text(theirs.headers["Date"]):
+            break
+    else:
+        pytest.fail("no two requests in the same second")
+    assert ours.url == theirs.url
+    assert ours.headers["Authorization"] == _text(theirs.headers["Authorization"]), "HmacV1 signature differs"
+
+
 @needs_crt
 @pytest.mark.parametrize("source", ["environment", "config-file"])
 def test_region_set_from_environment_and_config_file(source, monkeypatch, tmp_path):
