@@ -15,6 +15,7 @@ use crate::protocol::{parse, serialize, HttpRequest};
 use crate::response::Document;
 use crate::retry;
 use crate::signing::{self, PayloadSigning, SigningScope};
+use crate::signing_v4a::{self, RegionSetScope};
 use crate::transport::{Lane, Transport, TransportOptions};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +40,13 @@ pub struct ClientOptions {
     pub endpoint_extras: ClientEndpointExtras,
     pub credentials: Option<CredentialSource>,
     pub signature_version: SignatureVersion,
+    /// `Config(signature_version=...)` as given: botocore then signs with
+    /// the endpoint's first auth scheme of that family, or with the client's
+    /// region and `s3` when it has none. `None`: the first scheme.
+    pub requested_signature_version: Option<String>,
+    /// `sigv4a_signing_region_set` (Config, environment, config file): the
+    /// region set of SigV4a-signed calls, over the endpoint rules' one.
+    pub sigv4a_signing_region_set: Option<String>,
     /// Send Content-MD5 and no flexible checksum, as botocore < 1.36 did.
     pub legacy_content_md5: bool,
     /// A `defaults_mode` other than `legacy` set the defaults.
@@ -134,6 +142,9 @@ pub struct PreparedCall {
     pub operation: &'static Operation,
     pub request: HttpRequest,
     pub scope: SigningScope,
+    /// Set when the endpoint's auth scheme is SigV4a (and SigV4 signing is
+    /// configured): the call is signed for this region set instead of `scope`.
+    pub sigv4a: Option<RegionSetScope>,
     /// botocore's HmacV1 canonical resource (`/bucket/?policy`).
     pub hmac_v1_resource: String,
     pub bucket: Option<String>,
@@ -211,17 +222,11 @@ const URI_LABEL: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMER
     .remove(b'_')
     .remove(b'~');
 
-/// The endpoint rules can ask for SigV4a (Multi-Region Access Points,
-/// Outposts) or S3 Express session auth (directory-bucket data plane).
-/// fastboto signs neither yet; it refuses rather than send a request signed
-/// the wrong way.
+/// The endpoint rules can ask for S3 Express session auth (directory-bucket
+/// data plane). fastboto does not sign it yet; it refuses rather than send a
+/// request signed the wrong way.
 fn check_auth_scheme_supported(resolved: &endpoint::ResolvedEndpoint) -> Result<()> {
     match resolved.auth_schemes.first().map(|a| a.name.as_str()) {
-        Some("sigv4a") => Err(Error::UnsupportedSignatureVersion {
-            signature_version: "v4a (SigV4a, needed for Multi-Region Access Points and Outposts \
-                                buckets, is not implemented by fastboto)"
-                .into(),
-        }),
         Some("sigv4-s3express") => Err(Error::UnsupportedSignatureVersion {
             signature_version: "s3express (S3 Express One Zone session auth is not implemented \
                                 by fastboto)"
@@ -229,6 +234,19 @@ fn check_auth_scheme_supported(resolved: &endpoint::ResolvedEndpoint) -> Result<
         }),
         _ => Ok(()),
     }
+}
+
+/// botocore's `_does_botocore_authname_match_ruleset_authname`: a
+/// configured `signature_version` (`s3v4`, `v4`, `s3v4a`) names the ruleset's
+/// scheme without its `sig` prefix, `s3` prefix and `-suffix`.
+fn auth_name_matches(requested: &str, ruleset_name: &str) -> bool {
+    let ruleset_name = ruleset_name.strip_prefix("sig").unwrap_or(ruleset_name);
+    let requested = requested.split('-').next().unwrap_or("");
+    let requested = match requested.strip_prefix("s3") {
+        Some(rest) if !rest.is_empty() => rest,
+        _ => requested,
+    };
+    requested == ruleset_name
 }
 
 fn is_dot_segment_in(url: &str, bucket: &str) -> bool {
@@ -348,25 +366,21 @@ impl Client {
             }
             if self.options.signature_version == SignatureVersion::V4 {
                 check_auth_scheme_supported(&resolved)?;
+                self.check_signer_supported(&resolved)?;
             }
         }
-        let scope = match resolved.auth_schemes.first() {
-            Some(auth) => SigningScope {
-                region: auth
-                    .signing_region
-                    .clone()
-                    .unwrap_or_else(|| self.options.region.clone()),
-                service: auth.signing_name.clone(),
-            },
-            None => SigningScope {
-                region: self.options.region.clone(),
-                service: "s3".into(),
-            },
-        };
+        let (scope, sigv4a) = self.signing_for(&resolved);
         let encoded_bucket: String =
             percent_encoding::utf8_percent_encode(bucket.as_deref().unwrap_or(""), URI_LABEL)
                 .collect();
-        let hmac_v1_resource = format!("/{encoded_bucket}/{}", serialized.path_and_query);
+        // botocore's `remove_arn_from_signing_path`: an ARN's host names the
+        // bucket, so HmacV1 signs the path without it.
+        let hmac_v1_resource = match bucket.as_deref() {
+            Some(b) if b.starts_with("arn:") && b.split(':').count() >= 6 => {
+                format!("/{}", serialized.path_and_query)
+            }
+            _ => format!("/{encoded_bucket}/{}", serialized.path_and_query),
+        };
         Ok(PreparedCall {
             bucket,
             hmac_v1_resource,
@@ -378,7 +392,97 @@ impl Client {
                 body: serialized.body,
             },
             scope,
+            sigv4a,
         })
+    }
+
+    /// With `signature_version="v4"` or `"v4a"` and no auth scheme of that
+    /// family on the endpoint (`v4` for a SigV4a-only Multi-Region Access
+    /// Point, `v4a` for a plain bucket), botocore signs with its generic,
+    /// non-S3 signer (no `x-amz-content-sha256`, URI path normalised and
+    /// encoded twice), which fastboto does not implement: refused rather
+    /// than signed differently.
+    fn check_signer_supported(&self, resolved: &endpoint::ResolvedEndpoint) -> Result<()> {
+        match self.options.requested_signature_version.as_deref() {
+            Some(name @ ("v4" | "v4a"))
+                if !resolved
+                    .auth_schemes
+                    .iter()
+                    .any(|s| auth_name_matches(name, &s.name)) =>
+            {
+                Err(Error::UnsupportedSignatureVersion {
+                    signature_version: format!(
+                        "{name} (botocore's non-S3 {name} signer, used when the endpoint offers \
+                         no auth scheme of that family, is not implemented by fastboto; use \
+                         s3{name} or leave signature_version unset)"
+                    ),
+                })
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// What botocore[crt] signs a call to `resolved` with under SigV4
+    /// (`auth_schemes_to_signing_ctx`, then `set_operation_specific_signer`):
+    /// the first auth scheme, or with a configured `signature_version` the
+    /// first of its family, else (`s3v4` for a SigV4a-only MRAP) the
+    /// client's region and `s3`. A SigV4a scheme signs for the configured
+    /// `sigv4a_signing_region_set`, else the rules' region set, else `*`.
+    fn signing_for(
+        &self,
+        resolved: &endpoint::ResolvedEndpoint,
+    ) -> (SigningScope, Option<RegionSetScope>) {
+        let legacy = SigningScope {
+            region: self.options.region.clone(),
+            service: "s3".into(),
+        };
+        let scheme = match &self.options.requested_signature_version {
+            None => resolved.auth_schemes.first(),
+            Some(requested) => resolved
+                .auth_schemes
+                .iter()
+                .find(|s| auth_name_matches(requested, &s.name)),
+        };
+        let requested = self.options.requested_signature_version.as_deref();
+        let Some(auth) = scheme else {
+            if requested == Some("s3v4a") {
+                // botocore's S3 SigV4a signer with the client's region.
+                let sigv4a = RegionSetScope {
+                    region_set: legacy.region.clone(),
+                    service: legacy.service.clone(),
+                };
+                return (legacy, Some(sigv4a));
+            }
+            return (legacy, None);
+        };
+        // botocore's signing context: signingRegion, else the region set joined.
+        let region = auth.signing_region.clone().or_else(|| {
+            (!auth.signing_region_set.is_empty()).then(|| auth.signing_region_set.join(","))
+        });
+        if auth.name == "sigv4a" {
+            let region_set = if requested == Some("s3v4a") {
+                // Named as botocore's signer itself: `set_operation_specific_signer`,
+                // which applies the configured region set, lets it through as is.
+                region.unwrap_or_else(|| self.options.region.clone())
+            } else {
+                self.options
+                    .sigv4a_signing_region_set
+                    .clone()
+                    .filter(|r| !r.is_empty())
+                    .or(region.filter(|r| !r.is_empty()))
+                    .unwrap_or_else(|| "*".into())
+            };
+            let sigv4a = RegionSetScope {
+                region_set,
+                service: auth.signing_name.clone(),
+            };
+            return (legacy, Some(sigv4a));
+        }
+        let scope = SigningScope {
+            region: region.unwrap_or_else(|| self.options.region.clone()),
+            service: auth.signing_name.clone(),
+        };
+        (scope, None)
     }
 
     fn resolve_endpoint(
@@ -529,7 +633,14 @@ impl Client {
                     Some(false) => PayloadSigning::Unsigned,
                     _ => PayloadSigning::Signed,
                 };
-                signing::sign_v4(&mut request, credentials, &call.scope, time, payload)?;
+                match &call.sigv4a {
+                    Some(scope) => {
+                        signing_v4a::sign_v4a(&mut request, credentials, scope, time, payload)?
+                    }
+                    None => {
+                        signing::sign_v4(&mut request, credentials, &call.scope, time, payload)?
+                    }
+                }
             }
         }
         request
@@ -637,14 +748,8 @@ impl Client {
         let resolved = self.resolve_endpoint(call.operation, Some(&bucket))?;
         let mut next = call.clone();
         next.request.url = splice_netloc(&call.request.url, &resolved.url);
-        if let Some(auth) = resolved.auth_schemes.first() {
-            next.scope = SigningScope {
-                region: auth
-                    .signing_region
-                    .clone()
-                    .unwrap_or_else(|| self.options.region.clone()),
-                service: auth.signing_name.clone(),
-            };
+        if !resolved.auth_schemes.is_empty() {
+            (next.scope, next.sigv4a) = self.signing_for(&resolved);
         }
         Ok(next)
     }
@@ -842,6 +947,37 @@ mod tests {
         assert!(is_valid_bucket_name(
             "arn:aws:s3:us-west-2:123456789012:accesspoint:myendpoint"
         ));
+    }
+
+    // The examples of botocore's `_does_botocore_authname_match_ruleset_authname`.
+    #[test]
+    fn auth_names_match_as_botocore() {
+        for (requested, ruleset) in [
+            ("v4", "sigv4"),
+            ("v4", "v4"),
+            ("s3v4", "sigv4"),
+            ("s3v7", "sigv7"),
+            ("s3v4a", "sigv4a"),
+            ("v4a", "sigv4a"),
+            ("s3v4-query", "sigv4"),
+        ] {
+            assert!(
+                auth_name_matches(requested, ruleset),
+                "{requested} {ruleset}"
+            );
+        }
+        for (requested, ruleset) in [
+            ("v4a", "sigv4"),
+            ("s3", "sigv4"),
+            ("s3-presign-post", "sigv4"),
+            ("s3v4", "sigv4a"),
+            ("s3v4", "sigv4-s3express"),
+        ] {
+            assert!(
+                !auth_name_matches(requested, ruleset),
+                "{requested} {ruleset}"
+            );
+        }
     }
 
     #[test]

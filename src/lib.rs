@@ -18,6 +18,7 @@ pub mod response;
 pub mod retry;
 pub mod settings;
 pub mod signing;
+pub mod signing_v4a;
 pub mod transport;
 
 #[cfg(feature = "python")]

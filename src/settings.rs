@@ -38,6 +38,8 @@ pub struct ClientArgs {
     pub verify: Option<bool>,
     pub ca_bundle: Option<String>,
     pub signature_version: Option<String>,
+    /// `Config(sigv4a_signing_region_set=...)`.
+    pub sigv4a_signing_region_set: Option<String>,
     /// `Config(region_name=...)` by itself (botocore consults it apart).
     pub config_region_name: Option<String>,
     pub user_agent: String,
@@ -426,7 +428,9 @@ fn resolve_client_settings(args: &ClientArgs) -> Result<(ClientOptions, Context)
     let region = endpoint::client_region_name(&endpoint, &endpoint_extras);
 
     let signature_version = match args.signature_version.as_deref() {
-        None | Some("s3v4") | Some("v4") => SignatureVersion::V4,
+        // The SigV4 family: which of SigV4 and SigV4a signs a call is the
+        // endpoint's auth scheme's choice (`Client::signing_for`).
+        None | Some("s3v4") | Some("v4") | Some("s3v4a") | Some("v4a") => SignatureVersion::V4,
         Some("s3") => SignatureVersion::HmacV1,
         Some("unsigned") => SignatureVersion::Unsigned,
         Some(other) => {
@@ -543,6 +547,11 @@ fn resolve_client_settings(args: &ClientArgs) -> Result<(ClientOptions, Context)
         endpoint_extras,
         credentials: None,
         signature_version,
+        requested_signature_version: args.signature_version.clone().filter(|v| v != "unsigned"),
+        sigv4a_signing_region_set: args
+            .sigv4a_signing_region_set
+            .clone()
+            .or_else(|| ctx.setting("sigv4a_signing_region_set")),
         legacy_content_md5,
         smart_defaults: smart.is_some(),
         // botocore: Config.s3 (its truthiness) over the profile's s3 block.

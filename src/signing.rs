@@ -51,7 +51,7 @@ const UNSIGNED_HEADERS: [&str; 11] = [
 ];
 
 /// The headers `sign_v4` sets, which replace any already on the request.
-const SIGNER_HEADERS: [&str; 4] = [
+pub(crate) const SIGNER_HEADERS: [&str; 4] = [
     "authorization",
     "x-amz-date",
     "x-amz-security-token",
@@ -77,7 +77,7 @@ fn push_trimmed_value(out: &mut String, value: &str) {
 }
 
 /// `YYYYMMDDTHHMMSSZ` for `time` (UTC).
-fn amz_date(time: SystemTime) -> String {
+pub(crate) fn amz_date(time: SystemTime) -> String {
     let secs = time
         .duration_since(SystemTime::UNIX_EPOCH)
         .map(|d| d.as_secs())
@@ -200,6 +200,34 @@ pub fn sign_v4(
         .headers
         .push(("x-amz-content-sha256".into(), payload_hash.clone()));
 
+    let (canonical, signed_names) = canonical_request(request, &payload_hash);
+
+    let mut string_to_sign = String::with_capacity(160);
+    let _ = write!(
+        string_to_sign,
+        "AWS4-HMAC-SHA256\n{date_time}\n{date}/{}/{}/aws4_request\n{}",
+        scope.region,
+        scope.service,
+        hex::encode(Sha256::digest(canonical.as_bytes()))
+    );
+    let signature = with_signing_key(&credentials.secret_key, time, date, scope, |key| {
+        calculate_signature(key, string_to_sign.as_bytes())
+    });
+    request.headers.push((
+        "Authorization".into(),
+        format!(
+            "AWS4-HMAC-SHA256 Credential={}/{date}/{}/{}/aws4_request, \
+             SignedHeaders={signed_names}, Signature={signature}",
+            credentials.access_key, scope.region, scope.service
+        ),
+    ));
+    Ok(())
+}
+
+/// botocore's canonical request for `request` as it stands (the signer's
+/// headers already on it) and its SignedHeaders value: every header but
+/// botocore's unsigned ones, `host` added when missing.
+pub(crate) fn canonical_request(request: &HttpRequest, payload_hash: &str) -> (String, String) {
     // headers_to_sign: lower-cased names, repeated ones in arrival order.
     let mut signed: Vec<(String, &str)> = Vec::with_capacity(request.headers.len() + 1);
     for (name, value) in &request.headers {
@@ -244,28 +272,8 @@ pub fn sign_v4(
     canonical.push_str("\n\n");
     canonical.push_str(&signed_names);
     canonical.push('\n');
-    canonical.push_str(&payload_hash);
-
-    let mut string_to_sign = String::with_capacity(160);
-    let _ = write!(
-        string_to_sign,
-        "AWS4-HMAC-SHA256\n{date_time}\n{date}/{}/{}/aws4_request\n{}",
-        scope.region,
-        scope.service,
-        hex::encode(Sha256::digest(canonical.as_bytes()))
-    );
-    let signature = with_signing_key(&credentials.secret_key, time, date, scope, |key| {
-        calculate_signature(key, string_to_sign.as_bytes())
-    });
-    request.headers.push((
-        "Authorization".into(),
-        format!(
-            "AWS4-HMAC-SHA256 Credential={}/{date}/{}/{}/aws4_request, \
-             SignedHeaders={signed_names}, Signature={signature}",
-            credentials.access_key, scope.region, scope.service
-        ),
-    ));
-    Ok(())
+    canonical.push_str(payload_hash);
+    (canonical, signed_names)
 }
 
 /// botocore's `HmacV1Auth` (`signature_version="s3"`), the legacy

@@ -252,8 +252,8 @@ def test_put_policy_custom_endpoint_path_prefix(capture_server, suffix):
     ("us-east-1", "bkt--use1-az4--x-s3"),
     ("us-east-1", "arn:aws:s3:us-east-1:123456789012:accesspoint/myap"),
     ("us-east-1", "arn:aws:s3:us-west-2:123456789012:accesspoint/myap"),
-    # (Outposts and Multi-Region Access Point ARNs are left out: botocore signs
-    # them with SigV4a, which the SPEC does not ask for.)
+    # (Outposts and Multi-Region Access Point ARNs, which botocore[crt] signs
+    # with SigV4a: test_sigv4a.py.)
     ("cn-north-1", "arn:aws-cn:s3:cn-north-1:123456789012:accesspoint/myap"),
 ])
 def test_put_policy_special_buckets(capture_server, region, bucket):

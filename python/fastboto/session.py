@@ -375,6 +375,7 @@ def _flatten_config(config: Config, options: dict) -> None:
         "use_dualstack_endpoint",
         "request_checksum_calculation",
         "response_checksum_validation",
+        "sigv4a_signing_region_set",
     ):
         value = getattr(config, name, None)
         if value is not None:

@@ -429,6 +429,7 @@ fn extract_client_args(d: &Bound<'_, PyDict>) -> PyResult<ClientArgs> {
         verify: opt_bool(d, "verify")?,
         ca_bundle: opt_string(d, "ca_bundle")?,
         signature_version: opt_string(d, "signature_version")?,
+        sigv4a_signing_region_set: opt_string(d, "sigv4a_signing_region_set")?,
         config_region_name: opt_string(d, "config_region_name")?,
         user_agent: opt_string(d, "user_agent")?.unwrap_or_default(),
         user_agent_extra: opt_string(d, "user_agent_extra")?,
