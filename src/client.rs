@@ -39,6 +39,11 @@ pub struct ClientOptions {
     pub endpoint_extras: ClientEndpointExtras,
     pub credentials: Option<CredentialSource>,
     pub signature_version: SignatureVersion,
+    /// `Config(signature_version=...)` was given: botocore's requested auth
+    /// scheme, which takes the endpoint's scheme only when it names the
+    /// same signer (`s3v4` does not match `sigv4-s3express`: see
+    /// [`crate::s3express`]).
+    pub signature_version_configured: bool,
     /// Send Content-MD5 and no flexible checksum, as botocore < 1.36 did.
     pub legacy_content_md5: bool,
     /// A `defaults_mode` other than `legacy` set the defaults.
@@ -137,6 +142,8 @@ pub struct PreparedCall {
     /// botocore's HmacV1 canonical resource (`/bucket/?policy`).
     pub hmac_v1_resource: String,
     pub bucket: Option<String>,
+    /// Signed with S3 Express session credentials ([`crate::s3express`]).
+    pub session_auth: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -155,10 +162,16 @@ pub struct Client {
     /// The adaptive retry mode's client-side rate limiter.
     rate_limiter: Option<crate::rate_limit::RateLimiter>,
     endpoint_cache: std::sync::Mutex<EndpointCache>,
+    /// This client's share of the S3 Express identity cache.
+    pub(crate) s3express_id: u64,
 }
 
-type EndpointCache =
-    std::collections::HashMap<(bool, Option<String>, Option<String>), endpoint::ResolvedEndpoint>;
+/// (UseS3ExpressControlEndpoint, DisableS3ExpressSessionAuth, bucket,
+/// redirect region).
+type EndpointCache = std::collections::HashMap<
+    (bool, bool, Option<String>, Option<String>),
+    endpoint::ResolvedEndpoint,
+>;
 /// Scripts touch many buckets; the cache only has to keep the hot ones.
 const ENDPOINT_CACHE_SIZE: usize = 4096;
 
@@ -212,19 +225,14 @@ const URI_LABEL: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMER
     .remove(b'~');
 
 /// The endpoint rules can ask for SigV4a (Multi-Region Access Points,
-/// Outposts) or S3 Express session auth (directory-bucket data plane).
-/// fastboto signs neither yet; it refuses rather than send a request signed
-/// the wrong way.
+/// Outposts); fastboto does not sign it yet and refuses rather than send a
+/// request signed the wrong way. (S3 Express session auth, `sigv4-s3express`,
+/// is signed by [`crate::s3express`].)
 fn check_auth_scheme_supported(resolved: &endpoint::ResolvedEndpoint) -> Result<()> {
     match resolved.auth_schemes.first().map(|a| a.name.as_str()) {
         Some("sigv4a") => Err(Error::UnsupportedSignatureVersion {
             signature_version: "v4a (SigV4a, needed for Multi-Region Access Points and Outposts \
                                 buckets, is not implemented by fastboto)"
-                .into(),
-        }),
-        Some("sigv4-s3express") => Err(Error::UnsupportedSignatureVersion {
-            signature_version: "s3express (S3 Express One Zone session auth is not implemented \
-                                by fastboto)"
                 .into(),
         }),
         _ => Ok(()),
@@ -255,6 +263,7 @@ impl Client {
             retry_quota: Default::default(),
             rate_limiter,
             endpoint_cache: Default::default(),
+            s3express_id: crate::s3express::next_client_id(),
         }
     }
 
@@ -350,19 +359,8 @@ impl Client {
                 check_auth_scheme_supported(&resolved)?;
             }
         }
-        let scope = match resolved.auth_schemes.first() {
-            Some(auth) => SigningScope {
-                region: auth
-                    .signing_region
-                    .clone()
-                    .unwrap_or_else(|| self.options.region.clone()),
-                service: auth.signing_name.clone(),
-            },
-            None => SigningScope {
-                region: self.options.region.clone(),
-                service: "s3".into(),
-            },
-        };
+        let session_auth = self.session_auth(&resolved);
+        let scope = self.signing_scope(&resolved);
         let encoded_bucket: String =
             percent_encoding::utf8_percent_encode(bucket.as_deref().unwrap_or(""), URI_LABEL)
                 .collect();
@@ -378,7 +376,46 @@ impl Client {
                 body: serialized.body,
             },
             scope,
+            session_auth,
         })
+    }
+
+    /// Whether a call to `resolved` is signed with S3 Express session
+    /// credentials: the rules ask for `sigv4-s3express` and the client signs
+    /// with SigV4 it did not ask for by name.
+    fn session_auth(&self, resolved: &endpoint::ResolvedEndpoint) -> bool {
+        let express = resolved
+            .auth_schemes
+            .first()
+            .is_some_and(|a| a.name == crate::s3express::AUTH_SCHEME);
+        express
+            && self.options.signature_version == SignatureVersion::V4
+            && !self.options.signature_version_configured
+    }
+
+    /// The scope of the endpoint's first auth scheme; none, or an
+    /// `sigv4-s3express` one that an explicit `signature_version` does not
+    /// match (botocore's `auth_schemes_to_signing_ctx` then returns no
+    /// signing context), is the client's region and `s3`.
+    fn signing_scope(&self, resolved: &endpoint::ResolvedEndpoint) -> SigningScope {
+        match resolved.auth_schemes.first() {
+            Some(auth)
+                if auth.name != crate::s3express::AUTH_SCHEME
+                    || !self.options.signature_version_configured =>
+            {
+                SigningScope {
+                    region: auth
+                        .signing_region
+                        .clone()
+                        .unwrap_or_else(|| self.options.region.clone()),
+                    service: auth.signing_name.clone(),
+                }
+            }
+            _ => SigningScope {
+                region: self.options.region.clone(),
+                service: "s3".into(),
+            },
+        }
     }
 
     fn resolve_endpoint(
@@ -403,6 +440,7 @@ impl Client {
         // (redirect) region.
         let key = (
             op.use_s3_express_control_endpoint,
+            op.name == crate::ops::create_session::OPERATION.name,
             bucket.map(str::to_string),
             cached_region.clone(),
         );
@@ -496,6 +534,13 @@ impl Client {
         attempt: &AttemptInfo,
         time: SystemTime,
     ) -> Result<HttpRequest> {
+        if call.session_auth {
+            // prepare_request: a CreateSession (sent now, unless cached)
+            // provides the session credentials.
+            let lane = Lane::current_thread();
+            let session = crate::transport::block_on_local(self.s3express_identity(call, lane, 0))?;
+            return self.sign_with(call, attempt, time, Some(&session));
+        }
         match &self.options.credentials {
             Some(CredentialSource::Refreshable(_))
                 if self.options.signature_version != SignatureVersion::Unsigned =>
@@ -529,7 +574,11 @@ impl Client {
                     Some(false) => PayloadSigning::Unsigned,
                     _ => PayloadSigning::Signed,
                 };
-                signing::sign_v4(&mut request, credentials, &call.scope, time, payload)?;
+                if call.session_auth {
+                    crate::s3express::sign(&mut request, credentials, &call.scope, time, payload)?;
+                } else {
+                    signing::sign_v4(&mut request, credentials, &call.scope, time, payload)?;
+                }
             }
         }
         request
@@ -637,14 +686,8 @@ impl Client {
         let resolved = self.resolve_endpoint(call.operation, Some(&bucket))?;
         let mut next = call.clone();
         next.request.url = splice_netloc(&call.request.url, &resolved.url);
-        if let Some(auth) = resolved.auth_schemes.first() {
-            next.scope = SigningScope {
-                region: auth
-                    .signing_region
-                    .clone()
-                    .unwrap_or_else(|| self.options.region.clone()),
-                service: auth.signing_name.clone(),
-            };
+        if !resolved.auth_schemes.is_empty() {
+            next.scope = self.signing_scope(&resolved);
         }
         Ok(next)
     }
@@ -656,7 +699,12 @@ impl Client {
 
     /// `execute` for a call made `depth` HeadBucket levels deep by the
     /// region redirector.
-    async fn execute_at(&self, call: &PreparedCall, lane: Lane, depth: u32) -> Result<Document> {
+    pub(crate) async fn execute_at(
+        &self,
+        call: &PreparedCall,
+        lane: Lane,
+        depth: u32,
+    ) -> Result<Document> {
         let max_attempts = self.options.max_attempts.max(1);
         let mut attempt = 1;
         let mut redirected_call: Option<PreparedCall> = None;
@@ -677,6 +725,12 @@ impl Client {
             // are refreshed here when due, on this call's runtime.
             let fresh;
             let credentials = match &self.options.credentials {
+                // S3 Express: the session's, from CreateSession or the cache;
+                // its failure ends the call (botocore raises it while signing).
+                _ if current.session_auth => {
+                    fresh = self.s3express_identity(current, lane, depth).await?;
+                    Some(&*fresh)
+                }
                 Some(CredentialSource::Static(c)) => Some(c),
                 Some(CredentialSource::Refreshable(r))
                     if self.options.signature_version != SignatureVersion::Unsigned =>
