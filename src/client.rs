@@ -39,11 +39,11 @@ pub struct ClientOptions {
     pub endpoint_extras: ClientEndpointExtras,
     pub credentials: Option<CredentialSource>,
     pub signature_version: SignatureVersion,
-    /// `Config(signature_version=...)` was given: botocore's requested auth
+    /// `Config(signature_version=...)` as given: botocore's requested auth
     /// scheme, which takes the endpoint's scheme only when it names the
     /// same signer (`s3v4` does not match `sigv4-s3express`: see
     /// [`crate::s3express`]).
-    pub signature_version_configured: bool,
+    pub requested_signature_version: Option<String>,
     /// Send Content-MD5 and no flexible checksum, as botocore < 1.36 did.
     pub legacy_content_md5: bool,
     /// A `defaults_mode` other than `legacy` set the defaults.
@@ -357,6 +357,7 @@ impl Client {
             }
             if self.options.signature_version == SignatureVersion::V4 {
                 check_auth_scheme_supported(&resolved)?;
+                crate::s3express::check_requested_signer(&resolved, &self.options)?;
             }
         }
         let session_auth = self.session_auth(&resolved);
@@ -390,7 +391,7 @@ impl Client {
             .is_some_and(|a| a.name == crate::s3express::AUTH_SCHEME);
         express
             && self.options.signature_version == SignatureVersion::V4
-            && !self.options.signature_version_configured
+            && self.options.requested_signature_version.is_none()
     }
 
     /// The scope of the endpoint's first auth scheme; none, or an
@@ -401,7 +402,7 @@ impl Client {
         match resolved.auth_schemes.first() {
             Some(auth)
                 if auth.name != crate::s3express::AUTH_SCHEME
-                    || !self.options.signature_version_configured =>
+                    || self.options.requested_signature_version.is_none() =>
             {
                 SigningScope {
                     region: auth

@@ -28,7 +28,8 @@
 //! Not used with `signature_version="s3"` or `UNSIGNED`, nor with an explicit
 //! `signature_version="s3v4"`/`"v4"` (botocore's requested auth scheme does
 //! not match `v4-s3express`, so it signs with plain SigV4, service `s3`, the
-//! client's region), nor with `disable_s3_express_session_auth` (the rules
+//! client's region; `"v4"`, which botocore signs with its generic SigV4
+//! signer, is refused), nor with `disable_s3_express_session_auth` (the rules
 //! then answer `sigv4` with signing name `s3express`).
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -57,6 +58,29 @@ pub const MANDATORY_REFRESH: Duration = Duration::from_secs(10);
 const METHOD: &str = "s3express";
 /// The header botocore's `S3ExpressAuth` sends the session token in.
 pub const SESSION_TOKEN_HEADER: &str = "x-amz-s3session-token";
+
+/// `Config(signature_version="v4")` on a `sigv4-s3express` endpoint:
+/// botocore then signs with its generic SigV4 signer (no
+/// `x-amz-content-sha256` header), which fastboto does not have; refused
+/// rather than signed differently. (`s3v4` signs as S3 does.)
+pub fn check_requested_signer(
+    resolved: &crate::endpoint::ResolvedEndpoint,
+    options: &crate::client::ClientOptions,
+) -> Result<()> {
+    let express = resolved
+        .auth_schemes
+        .first()
+        .is_some_and(|a| a.name == AUTH_SCHEME);
+    if express && options.requested_signature_version.as_deref() == Some("v4") {
+        return Err(Error::UnsupportedSignatureVersion {
+            signature_version: "v4 (botocore signs an S3 Express zonal endpoint with its generic \
+                                SigV4 signer when signature_version='v4' is configured; fastboto \
+                                does not: use 's3v4' or leave signature_version unset)"
+                .into(),
+        });
+    }
+    Ok(())
+}
 
 /// A process-unique id for a client's share of the identity cache (an
 /// address could be reused by a later client).

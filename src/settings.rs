@@ -521,7 +521,7 @@ fn resolve_client_settings(args: &ClientArgs) -> Result<(ClientOptions, Context)
         endpoint_extras,
         credentials: None,
         signature_version,
-        signature_version_configured: args.signature_version.is_some(),
+        requested_signature_version: args.signature_version.clone(),
         legacy_content_md5,
         smart_defaults: smart.is_some(),
         // botocore: Config.s3 (its truthiness) over the profile's s3 block.
