@@ -92,44 +92,52 @@ pub fn next_client_id() -> u64 {
 type Key = (u64, String);
 type Entry = Arc<RefreshableCredentials>;
 
-/// The process-wide LRU, least recently used first.
-static CACHE: Mutex<Vec<(Key, Entry)>> = Mutex::new(Vec::new());
-
-fn with_cache<R>(f: impl FnOnce(&mut Vec<(Key, Entry)>) -> R) -> R {
-    crate::fork::critical(|| f(&mut CACHE.lock().unwrap_or_else(|e| e.into_inner())))
+/// The identity LRU, least recently used first.
+struct Lru {
+    entries: Vec<(Key, Entry)>,
 }
 
-/// A cache hit (now the most recently used), or `None`.
-fn lookup(client: u64, bucket: &str) -> Option<Entry> {
-    with_cache(|cache| {
-        let at = cache
+impl Lru {
+    const fn new() -> Lru {
+        Lru {
+            entries: Vec::new(),
+        }
+    }
+
+    fn position(&self, client: u64, bucket: &str) -> Option<usize> {
+        self.entries
             .iter()
-            .position(|((c, b), _)| *c == client && b == bucket)?;
-        let hit = cache.remove(at);
-        let entry = hit.1.clone();
-        cache.push(hit);
-        Some(entry)
-    })
-}
+            .position(|((c, b), _)| *c == client && b == bucket)
+    }
 
-/// lru_cache's store after a miss: an entry another caller added meanwhile
-/// stays; otherwise the new one goes in and, past the size, the least
-/// recently used one out.
-fn insert(client: u64, bucket: &str, entry: Entry) {
-    with_cache(|cache| {
-        if cache.iter().any(|((c, b), _)| *c == client && b == bucket) {
+    /// A hit (now the most recently used), or `None`.
+    fn lookup(&mut self, client: u64, bucket: &str) -> Option<Entry> {
+        let at = self.position(client, bucket)?;
+        let hit = self.entries.remove(at);
+        let entry = hit.1.clone();
+        self.entries.push(hit);
+        Some(entry)
+    }
+
+    /// lru_cache's store after a miss: an entry another caller added
+    /// meanwhile stays; otherwise the new one goes in and, past the size,
+    /// the least recently used one out.
+    fn insert(&mut self, client: u64, bucket: &str, entry: Entry) {
+        if self.position(client, bucket).is_some() {
             return;
         }
-        if cache.len() >= CACHE_SIZE {
-            cache.remove(0);
+        if self.entries.len() >= CACHE_SIZE {
+            self.entries.remove(0);
         }
-        cache.push(((client, bucket.to_string()), entry));
-    })
+        self.entries.push(((client, bucket.to_string()), entry));
+    }
 }
 
-/// How many of `client`'s buckets are cached (tests).
-pub fn cached_buckets(client: u64) -> usize {
-    with_cache(|cache| cache.iter().filter(|((c, _), _)| *c == client).count())
+/// The process-wide cache, as botocore's is.
+static CACHE: Mutex<Lru> = Mutex::new(Lru::new());
+
+fn with_cache<R>(f: impl FnOnce(&mut Lru) -> R) -> R {
+    crate::fork::critical(|| f(&mut CACHE.lock().unwrap_or_else(|e| e.into_inner())))
 }
 
 /// The session credentials a CreateSession answer carries, read as
@@ -279,7 +287,7 @@ impl Client {
             bucket,
             depth,
         };
-        let entry = match lookup(self.s3express_id, bucket) {
+        let entry = match with_cache(|cache| cache.lookup(self.s3express_id, bucket)) {
             Some(entry) => entry,
             None => {
                 let first = fetch.fetch(lane).await?;
@@ -287,7 +295,7 @@ impl Client {
                     RefreshableCredentials::new(METHOD, Some(first), Box::new(RefreshedByCaller))
                         .with_windows(ADVISORY_REFRESH, MANDATORY_REFRESH),
                 );
-                insert(self.s3express_id, bucket, entry.clone());
+                with_cache(|cache| cache.insert(self.s3express_id, bucket, entry.clone()));
                 entry
             }
         };
@@ -322,29 +330,29 @@ mod tests {
 
     #[test]
     fn lru_keeps_the_most_recent_hundred_across_clients() {
-        let a = next_client_id();
-        let b = next_client_id();
-        insert(a, "first", entry());
+        let mut cache = Lru::new();
+        let (a, b) = (1, 2);
+        cache.insert(a, "first", entry());
         for i in 0..CACHE_SIZE - 1 {
-            insert(b, &format!("bucket-{i}"), entry());
+            cache.insert(b, &format!("bucket-{i}"), entry());
         }
         // A hit makes "first" the most recent: the next insert evicts b's oldest.
-        assert!(lookup(a, "first").is_some());
-        insert(b, "one-more", entry());
-        assert!(lookup(a, "first").is_some());
-        assert!(lookup(b, "bucket-0").is_none());
-        assert!(lookup(b, "bucket-1").is_some());
-        assert_eq!(cached_buckets(a), 1);
-        assert!(lookup(a, "bucket-1").is_none(), "keys are per client");
+        assert!(cache.lookup(a, "first").is_some());
+        cache.insert(b, "one-more", entry());
+        assert_eq!(cache.entries.len(), CACHE_SIZE);
+        assert!(cache.lookup(a, "first").is_some());
+        assert!(cache.lookup(b, "bucket-0").is_none());
+        assert!(cache.lookup(b, "bucket-1").is_some());
+        assert!(cache.lookup(a, "bucket-1").is_none(), "keys are per client");
     }
 
     #[test]
     fn an_entry_added_meanwhile_stays() {
-        let c = next_client_id();
+        let mut cache = Lru::new();
         let first = entry();
-        insert(c, "b", first.clone());
-        insert(c, "b", entry());
-        assert!(Arc::ptr_eq(&lookup(c, "b").unwrap(), &first));
+        cache.insert(7, "b", first.clone());
+        cache.insert(7, "b", entry());
+        assert!(Arc::ptr_eq(&cache.lookup(7, "b").unwrap(), &first));
     }
 
     #[test]

@@ -481,3 +481,103 @@ def test_async_client_shares_one_session(capture_server):
 def test_operation_names_cover_every_public_operation():
     """Every public operation is exercised above."""
     assert set(OPERATIONS) == set(OPERATION_NAMES)
+
+
+def test_retried_call_reuses_the_session(capture_server):
+    """A 500 on the call itself: the retry is signed with the same cached session."""
+    calls = [("get_bucket_acl", dict(Bucket=BUCKET))]
+    responses = [session_response(), xml_error(500, "InternalError", "boom"), OPERATIONS["get_bucket_acl"][1]]
+    ours, theirs = run_pair(capture_server, calls, responses)
+    assert [is_create_session(r) for r in theirs[0].requests] == [True, False, False], "harness"
+    assert ours[0].error is None, scrub(ours[0].error)
+    o, t = ours[0].requests, theirs[0].requests
+    assert len(o) == 3
+    check_create_session(o[0], t[0])
+    check_session_signed(o[1], t[1])
+    check_session_signed(o[2], t[2])
+    assert ours[0].result == theirs[0].result
+
+
+def test_stubbed_calls_send_no_create_session(capture_server):
+    """botocore's Stubber answers before signing: no CreateSession either."""
+    from botocore.stub import Stubber as BotocoreStubber
+
+    from fastboto.stub import Stubber
+
+    result = {"Policy": "{}"}
+    for make, stubber_cls in ((fastboto_client, Stubber), (botocore_client, BotocoreStubber)):
+        client = make(region_name=REGION, endpoint_url=capture_server.url)
+        with stubber_cls(client) as stub:
+            stub.add_response("get_bucket_policy", result, {"Bucket": BUCKET})
+            assert client.get_bucket_policy(Bucket=BUCKET)["Policy"] == "{}"
+    assert capture_server.requests == []
+
+
+def test_threads_sharing_a_client(capture_server):
+    """Concurrent calls on one client: every call signed with a session, and
+    no more CreateSessions than callers."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    answer = OPERATIONS["get_bucket_acl"][1]
+    capture_server.set_response(lambda req: session_response() if is_create_session(req) else answer)
+    client = fastboto_client(region_name=REGION, endpoint_url=capture_server.url)
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda _: client.get_bucket_acl(Bucket=BUCKET), range(8)))
+    assert all(r["Owner"]["ID"] == "o1" for r in results)
+    sent = capture_server.pop_all()
+    sessions = [r for r in sent if is_create_session(r)]
+    calls = [r for r in sent if not is_create_session(r)]
+    assert 1 <= len(sessions) <= 4 and len(calls) == 8
+    for req in calls:
+        verify_sigv4(req, FAKE_EXPRESS_SECRET_KEY, access_key=FAKE_EXPRESS_ACCESS_KEY, service="s3express")
+
+
+def test_session_secrets_never_shown(capture_server, caplog):
+    """The session's secret key and token, and every signature, stay out of
+    reprs, messages, tracebacks and logs."""
+    import logging
+    import traceback
+
+    caplog.set_level(logging.DEBUG)
+    texts = []
+    client = fastboto_client(region_name=REGION, endpoint_url=capture_server.url,
+                             aws_session_token=FAKE_SESSION_TOKEN)
+    capture_server.enqueue(session_response(), OPERATIONS["get_bucket_acl"][1])
+    texts.append(repr(client.get_bucket_acl(Bucket=BUCKET)))
+    prepared = client.prepare_request("get_bucket_acl", Bucket=BUCKET)
+    texts += [repr(prepared), str(prepared), prepared.to_curl()]
+    failing = fastboto_client(region_name=REGION, endpoint_url=capture_server.url)
+    for answer in (xml_error(403, "AccessDenied", "Access Denied"), session_response(-20)):
+        capture_server.enqueue(answer, answer)
+        with pytest.raises(Exception) as info:
+            failing.get_bucket_policy(Bucket="fresh--usw2-az1--x-s3")
+        e = info.value
+        texts += [repr(e), str(e), repr(e.args), repr(getattr(e, "response", None)),
+                  "".join(traceback.format_exception(type(e), e, e.__traceback__))]
+    texts.append(caplog.text)
+    signatures = [parse_authorization(r.header("Authorization")).signature for r in capture_server.requests]
+    needles = [FAKE_EXPRESS_SECRET_KEY, FAKE_EXPRESS_TOKEN, FAKE_SECRET_KEY, FAKE_SESSION_TOKEN,
+               FAKE_EXPRESS_TOKEN[8:24], FAKE_EXPRESS_SECRET_KEY[8:24]] + signatures
+    assert len(signatures) >= 4
+    leaks = [i for i, text in enumerate(texts) for needle in needles if needle in text]
+    assert not leaks, f"secret visible in texts {sorted(set(leaks))}"
+
+
+def test_cache_holds_the_100_most_recent_buckets(capture_server):
+    """botocore's lru_cache(maxsize=100): after 101 buckets the first one's
+    session is gone (a new CreateSession), the last one's is kept."""
+    answer = OPERATIONS["get_bucket_acl"][1]
+    capture_server.set_response(lambda req: session_response() if is_create_session(req) else answer)
+    buckets = [f"b{i}--usw2-az1--x-s3" for i in range(101)]
+    shape = {}
+    for name, make in (("theirs", botocore_client), ("ours", fastboto_client)):
+        client = make(region_name=REGION, endpoint_url=capture_server.url)
+        for bucket in buckets:
+            client.get_bucket_acl(Bucket=bucket)
+        filled = capture_server.pop_all()
+        again = [call_and_capture(capture_server, client, "get_bucket_acl", Bucket=b)
+                 for b in (buckets[100], buckets[0], buckets[1])]
+        shape[name] = (sum(map(is_create_session, filled)),
+                       [[is_create_session(r) for r in o.requests] for o in again])
+    assert shape["theirs"] == (101, [[False], [True, False], [True, False]]), f"harness: {shape['theirs']}"
+    assert shape["ours"] == shape["theirs"]
