@@ -581,3 +581,57 @@ def test_cache_holds_the_100_most_recent_buckets(capture_server):
                        [[is_create_session(r) for r in o.requests] for o in again])
     assert shape["theirs"] == (101, [[False], [True, False], [True, False]]), f"harness: {shape['theirs']}"
     assert shape["ours"] == shape["theirs"]
+
+
+@pytest.mark.parametrize("operation", ["get_bucket_acl", "put_bucket_policy"])
+def test_access_point_zonal_endpoint_without_custom_endpoint(capture_server, operation):
+    """An S3 Express access point (``--xa-s3``) uses its zonal endpoint and
+    session auth even without endpoint_url (reached here over plain http
+    through the capture server as a proxy)."""
+    bucket = "myap--usw2-az1--xa-s3"
+    params, answer = OPERATIONS[operation]
+    kwargs = dict(endpoint_url=None, use_ssl=False, config={"proxies": {"http": capture_server.proxy_url}})
+    (ours,), (theirs,) = run_pair(capture_server, [(operation, dict(Bucket=bucket, **params))],
+                                  [session_response(), answer], **kwargs)
+    assert theirs.error is None and len(theirs.requests) == 2, f"harness: {theirs.error!r}"
+    assert theirs.requests[0].target_authority == f"{bucket}.s3express-usw2-az1.us-west-2.amazonaws.com"
+    assert ours.error is None, scrub(ours.error)
+    check_create_session(ours.requests[0], theirs.requests[0])
+    check_session_signed(ours.requests[1], theirs.requests[1])
+
+
+def test_directory_bucket_control_plane_needs_no_session(capture_server):
+    """Without endpoint_url a directory bucket's policy and ACL calls go to
+    s3express-control, plain SigV4 (signing name s3express), no CreateSession."""
+    kwargs = dict(endpoint_url=None, use_ssl=False, config={"proxies": {"http": capture_server.proxy_url}})
+    o, t = _single_request(capture_server, **kwargs)
+    assert t.target_authority == "s3express-control.us-west-2.amazonaws.com"
+    compare_requests(o, t)
+    verify_sigv4(o, FAKE_SECRET_KEY, access_key=FAKE_ACCESS_KEY, service="s3express")
+
+
+def test_redirector_head_bucket_goes_zonal_with_a_session(capture_server):
+    """Without endpoint_url: the ACL call goes to s3express-control; a 301
+    naming no region makes the redirector send HeadBucket, which the rules
+    send to the zonal endpoint with session auth (CreateSession first)."""
+    kwargs = dict(endpoint_url=None, use_ssl=False, config={"proxies": {"http": capture_server.proxy_url}})
+    head = CannedResponse(200, [("x-amz-bucket-region", "eu-west-1")])
+    responses = [xml_error(301, "PermanentRedirect", "moved"), session_response(), head,
+                 OPERATIONS["get_bucket_acl"][1]]
+    (ours,), (theirs,) = run_pair(capture_server, [("get_bucket_acl", dict(Bucket=BUCKET))], responses, **kwargs)
+    t = theirs.requests
+    assert [(r.method, r.target_authority) for r in t] == [
+        ("GET", "s3express-control.us-west-2.amazonaws.com"),
+        ("GET", f"{BUCKET}.s3express-usw2-az1.us-west-2.amazonaws.com"),
+        ("HEAD", f"{BUCKET}.s3express-usw2-az1.us-west-2.amazonaws.com"),
+        ("GET", "s3express-control.eu-west-1.amazonaws.com"),
+    ], "harness"
+    assert ours.error is None, scrub(ours.error)
+    o = ours.requests
+    assert len(o) == 4
+    compare_requests(o[0], t[0])
+    check_create_session(o[1], t[1])
+    check_session_signed(o[2], t[2])
+    compare_requests(o[3], t[3])
+    verify_sigv4(o[3], FAKE_SECRET_KEY, access_key=FAKE_ACCESS_KEY, region="eu-west-1", service="s3express")
+    assert ours.result == theirs.result
