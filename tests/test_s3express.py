@@ -271,15 +271,15 @@ def test_expired_session_raises(capture_server):
 
 
 def test_session_refreshed_on_a_later_call(capture_server):
-    """A session 47 s from expiry serves the first call; 3 s later it is refreshed."""
+    """A session 50 s from expiry serves the first call; 6 s later it is refreshed."""
     answer = OPERATIONS["get_bucket_acl"][1]
     clients = {"ours": fastboto_client(region_name=REGION, endpoint_url=capture_server.url),
                "theirs": botocore_client(region_name=REGION, endpoint_url=capture_server.url)}
     seen = {}
     for name, client in clients.items():
-        capture_server.enqueue(session_response(47), answer)
+        capture_server.enqueue(session_response(50), answer)
         seen[name] = [call_and_capture(capture_server, client, "get_bucket_acl", Bucket=BUCKET)]
-    time.sleep(3)
+    time.sleep(6)
     for name, client in clients.items():
         capture_server.enqueue(session_response(300), answer)
         seen[name].append(call_and_capture(capture_server, client, "get_bucket_acl", Bucket=BUCKET))
