@@ -42,7 +42,8 @@ pub struct ClientOptions {
     pub signature_version: SignatureVersion,
     /// `Config(signature_version=...)` as given: botocore then signs with
     /// the endpoint's first auth scheme of that family, or with the client's
-    /// region and `s3` when it has none. `None`: the first scheme.
+    /// region and `s3` when it has none (`s3v4` does not match
+    /// `sigv4-s3express`: see [`crate::s3express`]). `None`: the first scheme.
     pub requested_signature_version: Option<String>,
     /// `sigv4a_signing_region_set` (Config, environment, config file): the
     /// region set of SigV4a-signed calls, over the endpoint rules' one.
@@ -148,6 +149,8 @@ pub struct PreparedCall {
     /// botocore's HmacV1 canonical resource (`/bucket/?policy`).
     pub hmac_v1_resource: String,
     pub bucket: Option<String>,
+    /// Signed with S3 Express session credentials ([`crate::s3express`]).
+    pub session_auth: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -166,10 +169,16 @@ pub struct Client {
     /// The adaptive retry mode's client-side rate limiter.
     rate_limiter: Option<crate::rate_limit::RateLimiter>,
     endpoint_cache: std::sync::Mutex<EndpointCache>,
+    /// This client's share of the S3 Express identity cache.
+    pub(crate) s3express_id: u64,
 }
 
-type EndpointCache =
-    std::collections::HashMap<(bool, Option<String>, Option<String>), endpoint::ResolvedEndpoint>;
+/// (UseS3ExpressControlEndpoint, DisableS3ExpressSessionAuth, bucket,
+/// redirect region).
+type EndpointCache = std::collections::HashMap<
+    (bool, bool, Option<String>, Option<String>),
+    endpoint::ResolvedEndpoint,
+>;
 /// Scripts touch many buckets; the cache only has to keep the hot ones.
 const ENDPOINT_CACHE_SIZE: usize = 4096;
 
@@ -222,20 +231,6 @@ const URI_LABEL: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMER
     .remove(b'_')
     .remove(b'~');
 
-/// The endpoint rules can ask for S3 Express session auth (directory-bucket
-/// data plane). fastboto does not sign it yet; it refuses rather than send a
-/// request signed the wrong way.
-fn check_auth_scheme_supported(resolved: &endpoint::ResolvedEndpoint) -> Result<()> {
-    match resolved.auth_schemes.first().map(|a| a.name.as_str()) {
-        Some("sigv4-s3express") => Err(Error::UnsupportedSignatureVersion {
-            signature_version: "s3express (S3 Express One Zone session auth is not implemented \
-                                by fastboto)"
-                .into(),
-        }),
-        _ => Ok(()),
-    }
-}
-
 /// botocore's `_does_botocore_authname_match_ruleset_authname`: a
 /// configured `signature_version` (`s3v4`, `v4`, `s3v4a`) names the ruleset's
 /// scheme without its `sig` prefix, `s3` prefix and `-suffix`.
@@ -273,6 +268,7 @@ impl Client {
             retry_quota: Default::default(),
             rate_limiter,
             endpoint_cache: Default::default(),
+            s3express_id: crate::s3express::next_client_id(),
         }
     }
 
@@ -365,10 +361,11 @@ impl Client {
                 return Err(Error::ParamValidation(report));
             }
             if self.options.signature_version == SignatureVersion::V4 {
-                check_auth_scheme_supported(&resolved)?;
+                crate::s3express::check_requested_signer(&resolved, &self.options)?;
                 self.check_signer_supported(&resolved)?;
             }
         }
+        let session_auth = self.session_auth(&resolved);
         let (scope, sigv4a) = self.signing_for(&resolved);
         let encoded_bucket: String =
             percent_encoding::utf8_percent_encode(bucket.as_deref().unwrap_or(""), URI_LABEL)
@@ -393,6 +390,7 @@ impl Client {
             },
             scope,
             sigv4a,
+            session_auth,
         })
     }
 
@@ -485,6 +483,19 @@ impl Client {
         (scope, None)
     }
 
+    /// Whether a call to `resolved` is signed with S3 Express session
+    /// credentials: the rules ask for `sigv4-s3express` and the client signs
+    /// with SigV4 it did not ask for by name.
+    fn session_auth(&self, resolved: &endpoint::ResolvedEndpoint) -> bool {
+        let express = resolved
+            .auth_schemes
+            .first()
+            .is_some_and(|a| a.name == crate::s3express::AUTH_SCHEME);
+        express
+            && self.options.signature_version == SignatureVersion::V4
+            && self.options.requested_signature_version.is_none()
+    }
+
     fn resolve_endpoint(
         &self,
         op: &'static Operation,
@@ -507,6 +518,7 @@ impl Client {
         // (redirect) region.
         let key = (
             op.use_s3_express_control_endpoint,
+            op.name == crate::ops::create_session::OPERATION.name,
             bucket.map(str::to_string),
             cached_region.clone(),
         );
@@ -600,6 +612,13 @@ impl Client {
         attempt: &AttemptInfo,
         time: SystemTime,
     ) -> Result<HttpRequest> {
+        if call.session_auth {
+            // prepare_request: a CreateSession (sent now, unless cached)
+            // provides the session credentials.
+            let lane = Lane::current_thread();
+            let session = crate::transport::block_on_local(self.s3express_identity(call, lane, 0))?;
+            return self.sign_with(call, attempt, time, Some(&session));
+        }
         match &self.options.credentials {
             Some(CredentialSource::Refreshable(_))
                 if self.options.signature_version != SignatureVersion::Unsigned =>
@@ -637,6 +656,13 @@ impl Client {
                     Some(scope) => {
                         signing_v4a::sign_v4a(&mut request, credentials, scope, time, payload)?
                     }
+                    None if call.session_auth => crate::s3express::sign(
+                        &mut request,
+                        credentials,
+                        &call.scope,
+                        time,
+                        payload,
+                    )?,
                     None => {
                         signing::sign_v4(&mut request, credentials, &call.scope, time, payload)?
                     }
@@ -761,7 +787,12 @@ impl Client {
 
     /// `execute` for a call made `depth` HeadBucket levels deep by the
     /// region redirector.
-    async fn execute_at(&self, call: &PreparedCall, lane: Lane, depth: u32) -> Result<Document> {
+    pub(crate) async fn execute_at(
+        &self,
+        call: &PreparedCall,
+        lane: Lane,
+        depth: u32,
+    ) -> Result<Document> {
         let max_attempts = self.options.max_attempts.max(1);
         let mut attempt = 1;
         let mut redirected_call: Option<PreparedCall> = None;
@@ -782,6 +813,12 @@ impl Client {
             // are refreshed here when due, on this call's runtime.
             let fresh;
             let credentials = match &self.options.credentials {
+                // S3 Express: the session's, from CreateSession or the cache;
+                // its failure ends the call (botocore raises it while signing).
+                _ if current.session_auth => {
+                    fresh = self.s3express_identity(current, lane, depth).await?;
+                    Some(&*fresh)
+                }
                 Some(CredentialSource::Static(c)) => Some(c),
                 Some(CredentialSource::Refreshable(r))
                     if self.options.signature_version != SignatureVersion::Unsigned =>

@@ -16,6 +16,7 @@ pub mod protocol;
 pub mod rate_limit;
 pub mod response;
 pub mod retry;
+pub mod s3express;
 pub mod settings;
 pub mod signing;
 pub mod signing_v4a;

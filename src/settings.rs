@@ -68,12 +68,46 @@ pub struct ClientArgs {
     pub s3_us_east_1_regional_endpoint: Option<String>,
     pub s3_use_arn_region: Option<bool>,
     pub s3_disable_multiregion_access_points: Option<bool>,
+    /// `Config(s3={"disable_s3_express_session_auth": ...})` as given.
+    pub s3_disable_express_session_auth: Option<RawFlag>,
     pub legacy_content_md5: Option<bool>,
     pub s3_payload_signing_enabled: Option<bool>,
     pub use_fips_endpoint: Option<bool>,
     pub use_dualstack_endpoint: Option<bool>,
     pub request_checksum_calculation: Option<String>,
     pub response_checksum_validation: Option<String>,
+}
+
+/// A `Config` value botocore validates as a boolean: its `str()`, and
+/// whether it is a `bool` or a `str` at all (anything else is refused).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawFlag {
+    pub shown: String,
+    pub bool_or_str: bool,
+}
+
+/// botocore's `_compute_s3_disable_express_session_auth`: the `Config`'s
+/// `s3` value, else `AWS_S3_DISABLE_EXPRESS_SESSION_AUTH` /
+/// `s3_disable_express_session_auth`; a bool or `"true"`/`"false"` in any
+/// case, else InvalidConfigError.
+fn s3_disable_express_session_auth(args: &ClientArgs, ctx: &Context) -> Result<Option<bool>> {
+    let (shown, bool_or_str) = match &args.s3_disable_express_session_auth {
+        Some(flag) => (flag.shown.clone(), flag.bool_or_str),
+        None => match ctx.setting("s3_disable_express_session_auth") {
+            Some(value) => (value, true),
+            None => return Ok(None),
+        },
+    };
+    let lower = shown.to_lowercase();
+    if !bool_or_str || !(lower == "true" || lower == "false") {
+        return Err(Error::InvalidConfig {
+            error_msg: format!(
+                "Invalid value \"{shown}\" for s3_disable_express_session_auth. Value must be a \
+                 boolean"
+            ),
+        });
+    }
+    Ok(Some(lower == "true"))
 }
 
 #[derive(Debug, Clone)]
@@ -421,7 +455,7 @@ fn resolve_client_settings(args: &ClientArgs) -> Result<(ClientOptions, Context)
     }
     let endpoint_extras = ClientEndpointExtras {
         config_region_name: args.config_region_name.clone(),
-        s3_disable_express_session_auth: parse_bool(nested("disable_s3_express_session_auth")),
+        s3_disable_express_session_auth: s3_disable_express_session_auth(args, &ctx)?,
         use_ssl: Some(args.use_ssl),
     };
     endpoint::check_legacy_variant(&endpoint, &endpoint_extras)?;

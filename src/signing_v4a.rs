@@ -161,6 +161,7 @@ mod tests {
             secret_key: SECRET_KEY.into(),
             token: token.map(str::to_string),
             method: "explicit".into(),
+            account_id: None,
         }
     }
 

@@ -9,7 +9,7 @@ from . import _core
 from . import exceptions as _exceptions_module
 from .config import Config
 
-_SECRET_HEADERS = ("authorization", "x-amz-security-token")
+_SECRET_HEADERS = ("authorization", "x-amz-security-token", "x-amz-s3session-token")
 
 
 class PreparedRequest:

@@ -17,6 +17,9 @@ class CoreClient:
     def prepare(
         self, op_name: str, /, **kwargs: Any
     ) -> Tuple[str, str, List[Tuple[str, str]], bytes]: ...
+    def prepare_create_session(
+        self, op_name: str, /, **kwargs: Any
+    ) -> Optional[Tuple[str, str, List[Tuple[str, str]], bytes]]: ...
     def check_stubbed(self, op_name: str, /, **kwargs: Any) -> None: ...
     def submit(
         self, bridge: "AsyncBridge", ticket: int, op_name: str, /, **kwargs: Any

@@ -155,6 +155,14 @@ impl RefreshableCredentials {
         }
     }
 
+    /// Other advisory / mandatory windows than the default 15 / 10 minutes
+    /// (botocore's `IdentityCache` uses 45 / 10 seconds).
+    pub fn with_windows(mut self, advisory: Duration, mandatory: Duration) -> Self {
+        self.advisory = advisory;
+        self.mandatory = mandatory;
+        self
+    }
+
     #[cfg(test)]
     pub fn with_clock(mut self, now: fn() -> SystemTime) -> Self {
         self.now = now;
@@ -191,6 +199,13 @@ impl RefreshableCredentials {
 
     /// `get_frozen_credentials()` with botocore's `_refresh` rules.
     pub async fn frozen(&self, lane: Lane) -> Result<Arc<Credentials>> {
+        self.frozen_with(lane, &*self.fetcher).await
+    }
+
+    /// [`Self::frozen`] refreshing through `fetcher` instead of the one
+    /// given at creation (for a `refresh_using` that needs a borrowed
+    /// client, as the S3 Express identity cache's CreateSession does).
+    pub async fn frozen_with(&self, lane: Lane, fetcher: &dyn Fetch) -> Result<Arc<Credentials>> {
         let snap = self.snapshot();
         if !self.needs(&snap, self.advisory) {
             return Ok(snap.expect("checked above").credentials);
@@ -202,7 +217,7 @@ impl RefreshableCredentials {
                 return Ok(snap.expect("checked above").credentials);
             }
             let mandatory = self.needs(&snap, self.mandatory);
-            return self.protected_refresh(lane, snap, mandatory).await;
+            return self.protected_refresh(lane, fetcher, snap, mandatory).await;
         }
         if self.needs(&snap, self.mandatory) {
             let _guard = lock.lock().await;
@@ -210,7 +225,7 @@ impl RefreshableCredentials {
             if !self.needs(&snap, self.mandatory) {
                 return Ok(snap.expect("checked above").credentials);
             }
-            return self.protected_refresh(lane, snap, true).await;
+            return self.protected_refresh(lane, fetcher, snap, true).await;
         }
         Ok(snap
             .expect("advisory window means credentials exist")
@@ -220,10 +235,11 @@ impl RefreshableCredentials {
     async fn protected_refresh(
         &self,
         lane: Lane,
+        fetcher: &dyn Fetch,
         previous: Option<Snapshot>,
         mandatory: bool,
     ) -> Result<Arc<Credentials>> {
-        let fetched = match self.fetcher.fetch(lane).await {
+        let fetched = match fetcher.fetch(lane).await {
             Ok(f) => f,
             Err(e) => {
                 // botocore logs "Refreshing temporary credentials failed

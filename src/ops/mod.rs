@@ -1,9 +1,11 @@
 //! One module per S3 operation: its shapes and its `Operation` description.
 //! Adding an operation means adding a module and one line to `ALL`
 //! (`ALL` lists the public client methods; internal operations such as
-//! `head_bucket`, which the region redirector sends, stay out of it).
+//! `head_bucket`, which the region redirector sends, and `create_session`,
+//! which the S3 Express identity cache sends, stay out of it).
 
 pub mod common;
+pub mod create_session;
 pub mod delete_bucket_policy;
 pub mod get_bucket_acl;
 pub mod get_bucket_policy;

@@ -210,27 +210,34 @@ impl CoreClient {
             Ok(Err(e)) => return Err(to_pyerr(py, e)),
             Err(payload) => return Err(panic_to_pyerr(payload)),
         };
-        let headers = PyList::empty(py);
-        // The HTTP client adds Host on the wire; it is signed, so a prepared
-        // request shows it too.
-        if let Some(host) = crate::protocol::host_header(&request.url) {
-            headers.append(("host", host))?;
+        request_tuple(py, &request)
+    }
+
+    /// The signed S3 Express CreateSession request a call would send first
+    /// (when its bucket has no cached session), not sent; `None` when the
+    /// call is not signed with session auth. For endpoint tests.
+    #[pyo3(signature = (op_name, /, **kwargs))]
+    fn prepare_create_session<'py>(
+        &self,
+        py: Python<'py>,
+        op_name: &str,
+        kwargs: Option<Bound<'py, PyDict>>,
+    ) -> PyResult<Option<Bound<'py, PyTuple>>> {
+        let op = lookup(op_name)?;
+        let input = empty_kwargs(py, kwargs);
+        let prepared: PreparedCall = guarded(py, || self.inner.prepare(op, &input))?;
+        let client = self.inner.clone();
+        let outcome = py.detach(move || {
+            catch_unwind(AssertUnwindSafe(|| {
+                client.prepare_create_session(&prepared)
+            }))
+        });
+        match outcome {
+            Ok(Ok(Some(request))) => request_tuple(py, &request).map(Some),
+            Ok(Ok(None)) => Ok(None),
+            Ok(Err(e)) => Err(to_pyerr(py, e)),
+            Err(payload) => Err(panic_to_pyerr(payload)),
         }
-        for (k, v) in &request.headers {
-            headers.append((k, v))?;
-        }
-        if !(request.body.is_empty() && matches!(request.method, "GET" | "HEAD" | "OPTIONS")) {
-            headers.append(("Content-Length", request.body.len().to_string()))?;
-        }
-        PyTuple::new(
-            py,
-            [
-                request.method.into_pyobject(py)?.into_any(),
-                request.url.into_pyobject(py)?.into_any(),
-                headers.into_any(),
-                PyBytes::new(py, &request.body).into_any(),
-            ],
-        )
     }
 
     /// botocore's checks before a Stubber answers a call (`fastboto.stub`):
@@ -251,6 +258,35 @@ impl CoreClient {
         // Other threads' runtimes may be driven here (see Transport::close).
         py.detach(|| self.inner.close());
     }
+}
+
+/// (method, url, [(name, value)], body) of a signed request, as
+/// `PreparedRequest` shows it.
+fn request_tuple<'py>(
+    py: Python<'py>,
+    request: &crate::protocol::HttpRequest,
+) -> PyResult<Bound<'py, PyTuple>> {
+    let headers = PyList::empty(py);
+    // The HTTP client adds Host on the wire; it is signed, so a prepared
+    // request shows it too.
+    if let Some(host) = crate::protocol::host_header(&request.url) {
+        headers.append(("host", host))?;
+    }
+    for (k, v) in &request.headers {
+        headers.append((k, v))?;
+    }
+    if !(request.body.is_empty() && matches!(request.method, "GET" | "HEAD" | "OPTIONS")) {
+        headers.append(("Content-Length", request.body.len().to_string()))?;
+    }
+    PyTuple::new(
+        py,
+        [
+            request.method.into_pyobject(py)?.into_any(),
+            request.url.as_str().into_pyobject(py)?.into_any(),
+            headers.into_any(),
+            PyBytes::new(py, &request.body).into_any(),
+        ],
+    )
 }
 
 /// (wait, enabled, max_rate, capacity, measured_rate)
@@ -379,6 +415,18 @@ fn opt_bool(d: &Bound<'_, PyDict>, key: &str) -> PyResult<Option<bool>> {
     }
 }
 
+/// A value botocore checks is a bool or a str: its `str()` and whether it is.
+fn opt_raw_flag(d: &Bound<'_, PyDict>, key: &str) -> PyResult<Option<settings::RawFlag>> {
+    match d.get_item(key)? {
+        Some(v) if !v.is_none() => Ok(Some(settings::RawFlag {
+            shown: v.str()?.to_string_lossy().into_owned(),
+            bool_or_str: v.is_instance_of::<pyo3::types::PyBool>()
+                || v.is_instance_of::<pyo3::types::PyString>(),
+        })),
+        _ => Ok(None),
+    }
+}
+
 fn opt_f64(d: &Bound<'_, PyDict>, key: &str) -> PyResult<Option<f64>> {
     match d.get_item(key)? {
         Some(v) if !v.is_none() => Ok(Some(v.extract::<f64>()?)),
@@ -457,6 +505,7 @@ fn extract_client_args(d: &Bound<'_, PyDict>) -> PyResult<ClientArgs> {
             d,
             "s3.s3_disable_multiregion_access_points",
         )?,
+        s3_disable_express_session_auth: opt_raw_flag(d, "s3.disable_s3_express_session_auth")?,
         legacy_content_md5: opt_bool(d, "s3.legacy_content_md5")?,
         s3_payload_signing_enabled: opt_bool(d, "s3.payload_signing_enabled")?,
         use_fips_endpoint: opt_bool(d, "use_fips_endpoint")?,

@@ -106,7 +106,7 @@ class CapturedRequest:
 
     def safe_repr(self) -> str:
         """A description without secrets (for assertion messages)."""
-        hidden = {"authorization", "x-amz-security-token"}
+        hidden = {"authorization", "x-amz-security-token", "x-amz-s3session-token"}
         hs = [(k, "<hidden>" if k.lower() in hidden else v) for (k, v) in self.headers]
         target = self.target
         if "signature" in target.lower() or "security-token" in target.lower():

@@ -34,7 +34,13 @@ from .capture_server import CapturedRequest, CaptureServer
 FAKE_ACCESS_KEY = "AKIAFASTBOTOTESTFAKE"
 FAKE_SECRET_KEY = "fake/Secret+Key=NotReal0123456789abcdefgh"
 FAKE_SESSION_TOKEN = "FAKE//Session+Token=NotReal/0123456789=="
-SECRETS: Tuple[str, ...] = (FAKE_SECRET_KEY, FAKE_SESSION_TOKEN)
+# What a fake S3 Express CreateSession answers with (tests/test_s3express.py).
+FAKE_EXPRESS_ACCESS_KEY = "ASIAFASTBOTOEXPRESS1"
+FAKE_EXPRESS_SECRET_KEY = "express/Session+Secret=NotReal9876543210zyx"
+FAKE_EXPRESS_TOKEN = "EXPRESS//S3Session+Token=NotReal/9876543210=="
+SECRETS: Tuple[str, ...] = (FAKE_SECRET_KEY, FAKE_SESSION_TOKEN, FAKE_EXPRESS_SECRET_KEY, FAKE_EXPRESS_TOKEN)
+# Headers whose values are secrets: compared as digests.
+TOKEN_HEADERS = frozenset({"x-amz-security-token", "x-amz-s3session-token"})
 
 # Headers SPEC §4 requires to be equal (lower-case names; families by prefix).
 COMPARED_HEADERS = frozenset(
@@ -277,7 +283,7 @@ def compared_headers(req: CapturedRequest) -> Dict[str, str]:
             continue
         if lname in COMPARED_HEADERS or lname.startswith(COMPARED_PREFIXES) or lname.startswith("x-amz-"):
             assert lname not in out, f"header {name!r} sent twice"
-            if lname == "x-amz-security-token":
+            if lname in TOKEN_HEADERS:
                 value = "<token sha256 " + hashlib.sha256(value.encode("utf-8", "surrogateescape")).hexdigest()[:16] + ">"
             out[lname] = value
     return out
