@@ -48,6 +48,10 @@ pub struct ClientOptions {
     /// `sigv4a_signing_region_set` (Config, environment, config file): the
     /// region set of SigV4a-signed calls, over the endpoint rules' one.
     pub sigv4a_signing_region_set: Option<String>,
+    /// Settings that only `client.meta.config` shows (botocore's config
+    /// store values of `disable_host_prefix_injection`, `max_attempts`,
+    /// ...), as found in the environment or config file.
+    pub reported_settings: Vec<(&'static str, Option<String>)>,
     /// Send Content-MD5 and no flexible checksum, as botocore < 1.36 did.
     pub legacy_content_md5: bool,
     /// A `defaults_mode` other than `legacy` set the defaults.

@@ -355,6 +355,18 @@ fn smart_defaults(
     Ok(Some(SmartDefaults { connect_timeout }))
 }
 
+/// Read for `client.meta.config` alone: S3's calls do not use them.
+const REPORTED_SETTINGS: [&str; 8] = [
+    "user_agent_appid",
+    "sigv4a_signing_region_set",
+    "auth_scheme_preference",
+    "disable_host_prefix_injection",
+    "request_min_compression_size_bytes",
+    "disable_request_compression",
+    "account_id_endpoint_mode",
+    "max_attempts",
+];
+
 /// Everything a client needs. The files and settings are read under
 /// `fork::critical`; the credential chain, which may fetch over the
 /// network, runs after it on the calling thread.
@@ -582,6 +594,10 @@ fn resolve_client_settings(args: &ClientArgs) -> Result<(ClientOptions, Context)
         credentials: None,
         signature_version,
         requested_signature_version: args.signature_version.clone().filter(|v| v != "unsigned"),
+        reported_settings: REPORTED_SETTINGS
+            .iter()
+            .map(|name| (*name, ctx.setting(name)))
+            .collect(),
         sigv4a_signing_region_set: args
             .sigv4a_signing_region_set
             .clone()

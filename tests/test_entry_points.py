@@ -100,9 +100,6 @@ def test_inject_host_prefix_set(value):
             == botocore.config.Config(inject_host_prefix=value).inject_host_prefix)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "botocore's Config.inject_host_prefix is a property that reads True until set; "
-    "fastboto.Config().inject_host_prefix is None"))
 def test_inject_host_prefix_default_reads_true():
     assert fastboto.Config().inject_host_prefix == botocore.config.Config().inject_host_prefix
 
@@ -400,8 +397,8 @@ def test_resource_boto3_does_not_have_same_class(name):
 # ---------------------------------------------------------------------------
 # client.meta.config: the user's Config with what the client resolved
 # ---------------------------------------------------------------------------
-# Filled in by botocore's client from its defaults; compared by
-# test_meta_config_resolved_defaults (xfail) so the rest is still compared.
+# Filled in by botocore's client from its defaults (and compared with the
+# rest everywhere); test_meta_config_resolved_defaults names them.
 RESOLVED_DEFAULTS = ("s3_disable_express_session_auth", "inject_host_prefix", "request_min_compression_size_bytes",
                      "disable_request_compression", "account_id_endpoint_mode")
 META_CONFIGS = [
@@ -416,6 +413,15 @@ META_CONFIGS = [
     {"use_fips_endpoint": True, "proxies": {"https": "http://127.0.0.1:9"}},
     {"request_checksum_calculation": "when_required", "response_checksum_validation": "when_required"},
     {"tcp_keepalive": True},
+    {"inject_host_prefix": False},
+    {"parameter_validation": False, "defaults_mode": "standard", "ignore_configured_endpoint_urls": True},
+    {"request_min_compression_size_bytes": 2048, "disable_request_compression": "True"},
+    {"account_id_endpoint_mode": "DISABLED", "auth_scheme_preference": "sigv4, sigv4a"},
+    {"user_agent_appid": "app-1", "sigv4a_signing_region_set": "*"},
+    {"retries": {"max_attempts": 0}},
+    {"retries": {"max_attempts": 4, "total_max_attempts": 2}},
+    {"s3": {"disable_s3_express_session_auth": True}},
+    {"use_fips_endpoint": True, "use_dualstack_endpoint": True},
 ]
 
 
@@ -423,7 +429,7 @@ def _meta_config(module, cfg_cls, cfg, **client_kwargs):
     config = cfg_cls(**copy.deepcopy(cfg)) if cfg else None
     client = module.client("s3", region_name="us-west-2", config=config, **CREDS, **client_kwargs)
     meta = client.meta.config
-    return {n: getattr(meta, n) for n in OPTION_NAMES if n not in RESOLVED_DEFAULTS + ("user_agent",)}
+    return {n: getattr(meta, n) for n in OPTION_NAMES if n != "user_agent"}
 
 
 @pytest.mark.parametrize("cfg", META_CONFIGS, ids=repr)
@@ -435,30 +441,36 @@ def test_meta_config_matches(cfg):
 
 ENV_CASES = [("AWS_RETRY_MODE", "standard"), ("AWS_REQUEST_CHECKSUM_CALCULATION", "when_required"),
              ("AWS_RESPONSE_CHECKSUM_VALIDATION", "when_required"),
-             pytest.param("AWS_MAX_ATTEMPTS", "3", marks=pytest.mark.xfail(strict=True, reason=(
-                 "AWS_MAX_ATTEMPTS=3: botocore's client.meta.config.retries holds total_max_attempts=3; "
-                 "fastboto's holds only the mode")))]
+             ("AWS_MAX_ATTEMPTS", "3"), ("AWS_DISABLE_HOST_PREFIX_INJECTION", "true"),
+             ("AWS_DISABLE_HOST_PREFIX_INJECTION", "no"), ("AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES", "100"),
+             ("AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES", "0"), ("AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES", "big"),
+             ("AWS_DISABLE_REQUEST_COMPRESSION", "TRUE"), ("AWS_ACCOUNT_ID_ENDPOINT_MODE", "Required"),
+             ("AWS_ACCOUNT_ID_ENDPOINT_MODE", "sometimes"), ("AWS_SDK_UA_APP_ID", "my-app"),
+             ("AWS_SIGV4A_SIGNING_REGION_SET", "us-*"), ("AWS_AUTH_SCHEME_PREFERENCE", " sigv4a , sigv4,"),
+             ("AWS_S3_DISABLE_EXPRESS_SESSION_AUTH", "true"), ("AWS_USE_FIPS_ENDPOINT", "true")]
+
+
+def _meta_or_error(module, cfg_cls, cfg):
+    try:
+        return _meta_config(module, cfg_cls, cfg)
+    except Exception as e:  # noqa: BLE001 - compared
+        return (type(e).__name__, str(e))
 
 
 @pytest.mark.parametrize("var,value", ENV_CASES)
-def test_meta_config_from_environment(monkeypatch, var, value):
+@pytest.mark.parametrize("cfg", [{}, {"inject_host_prefix": False, "request_min_compression_size_bytes": 64}],
+                         ids=["no-config", "config"])
+def test_meta_config_from_environment(monkeypatch, var, value, cfg):
     monkeypatch.setenv(var, value)
-    assert _meta_config(fastboto, fastboto.Config, {}) == _meta_config(boto3, botocore.config.Config, {})
+    assert _meta_or_error(fastboto, fastboto.Config, cfg) == _meta_or_error(boto3, botocore.config.Config, cfg)
 
 
 @pytest.mark.parametrize("cfg", [{"s3": {"use_dualstack_endpoint": True}}, {"use_dualstack_endpoint": True}],
                          ids=["s3-block", "top-level"])
-@pytest.mark.xfail(strict=True, reason=(
-    "dualstack in client.meta.config: botocore copies Config(s3={'use_dualstack_endpoint': True}) to "
-    "meta.config.use_dualstack_endpoint and Config(use_dualstack_endpoint=True) to meta.config.s3; "
-    "fastboto's meta.config keeps only what was given (the request URLs agree)"))
 def test_meta_config_dualstack_propagates(cfg):
     assert _meta_config(fastboto, fastboto.Config, cfg) == _meta_config(boto3, botocore.config.Config, cfg)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Config(parameter_validation=False): botocore's client.meta.config.parameter_validation reads True; "
-    "fastboto's keeps False"))
 def test_meta_config_parameter_validation():
     cfg = {"parameter_validation": False}
     assert _meta_config(fastboto, fastboto.Config, cfg) == _meta_config(boto3, botocore.config.Config, cfg)
@@ -500,19 +512,12 @@ def test_meta_config_user_agent_names_fastboto():
     assert "fastboto" in ua
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "client.meta.config leaves s3_disable_express_session_auth, inject_host_prefix, "
-    "request_min_compression_size_bytes, disable_request_compression and account_id_endpoint_mode "
-    "None; botocore's client fills them (False, True, 10240, False, 'preferred')"))
 def test_meta_config_resolved_defaults():
     ours = fastboto.client("s3", region_name="us-west-2", **CREDS).meta.config
     theirs = boto3.client("s3", region_name="us-west-2", **CREDS).meta.config
     assert {n: getattr(ours, n) for n in RESOLVED_DEFAULTS} == {n: getattr(theirs, n) for n in RESOLVED_DEFAULTS}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Config(retries={'max_attempts': N}): botocore's client.meta.config.retries holds "
-    "{'total_max_attempts': N + 1, ...}; fastboto's keeps {'max_attempts': N, ...}"))
 def test_meta_config_retries_max_attempts():
     cfg = {"retries": {"max_attempts": 3}}
     assert _meta_config(fastboto, fastboto.Config, cfg)["retries"] == _meta_config(boto3, botocore.config.Config, cfg)["retries"]

@@ -55,10 +55,25 @@ class Config:
         if self._user_provided_options.get("defaults_mode", "legacy") != "legacy":
             config_vars["connect_timeout"] = None
         config_vars.update(self._user_provided_options)
+        # botocore's property: reads True until set (a client then resolves
+        # an unset one from disable_host_prefix_injection).
+        self._inject_host_prefix = "UNSET"
         for key, value in config_vars.items():
+            if key == "inject_host_prefix" and key not in self._user_provided_options:
+                continue
             setattr(self, key, value)
         self._validate_s3_configuration(self.s3)
         self._validate_retry_configuration(self.retries)
+
+    @property
+    def inject_host_prefix(self) -> Any:
+        if self._inject_host_prefix == "UNSET":
+            return True
+        return self._inject_host_prefix
+
+    @inject_host_prefix.setter
+    def inject_host_prefix(self, value: Any) -> None:
+        self._inject_host_prefix = value
 
     def _record_user_provided_options(self, args, kwargs):
         option_order = list(self.OPTION_DEFAULTS)
@@ -128,3 +143,146 @@ def config_from_botocore(config: Any) -> Config:
     if provided is None:
         raise TypeError(f"config must be a fastboto.Config, not {type(config).__name__}")
     return Config(**{k: v for k, v in provided.items() if k in Config.OPTION_DEFAULTS})
+
+
+# The Config options botocore's client copies from the user's Config into
+# client.meta.config (args.ClientArgsCreator.compute_client_args); the rest
+# (parameter_validation, defaults_mode, ...) read as their defaults there.
+_COPIED_TO_META = (
+    "connect_timeout",
+    "read_timeout",
+    "max_pool_connections",
+    "proxies",
+    "proxies_config",
+    "client_cert",
+    "tcp_keepalive",
+    "user_agent_extra",
+    "user_agent_appid",
+    "request_min_compression_size_bytes",
+    "disable_request_compression",
+    "client_context_params",
+    "sigv4a_signing_region_set",
+    "auth_scheme_preference",
+)
+_ACCOUNT_ID_ENDPOINT_MODES = ("preferred", "disabled", "required")
+_MIN_COMPRESSION_SIZE_RANGE = (1, 1048576)
+
+
+def _ensure_boolean(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        return value.lower() == "true"
+    return False
+
+
+def _invalid_config(msg: str) -> Exception:
+    from . import exceptions
+
+    return exceptions.InvalidConfigError(error_msg=msg)
+
+
+def client_meta_config(config: Config | None, resolved: dict, is_unsigned: Any) -> Config:
+    """``client.meta.config``: what botocore's client builds from the user's
+    Config and what it resolved (region, signature version, retries, the
+    environment's and config file's settings)."""
+    settings = resolved["settings"]
+    kwargs: dict = {
+        "region_name": resolved["region_name"],
+        "signature_version": "s3v4",
+        "user_agent": resolved["user_agent"],
+    }
+    if config is not None and config.signature_version:
+        kwargs["signature_version"] = config.signature_version
+    if resolved["variant_dualstack"]:
+        kwargs["use_dualstack_endpoint"] = True
+    if resolved["variant_fips"]:
+        kwargs["use_fips_endpoint"] = True
+    if config is not None:
+        for name in _COPIED_TO_META:
+            kwargs[name] = getattr(config, name)
+        kwargs["retries"] = dict(config.retries) if config.retries is not None else None
+        kwargs["inject_host_prefix"] = config.inject_host_prefix
+        kwargs["account_id_endpoint_mode"] = config.account_id_endpoint_mode
+    _meta_retries(kwargs, settings, resolved["retry_mode"])
+    if kwargs.get("connect_timeout") is None and resolved["smart_defaults"]:
+        kwargs["connect_timeout"] = resolved["connect_timeout"]
+    for name in ("user_agent_appid", "sigv4a_signing_region_set"):
+        if kwargs.get(name) is None:
+            kwargs[name] = settings.get(name)
+    _meta_compression(kwargs, settings)
+    kwargs["request_checksum_calculation"] = resolved["request_checksum_calculation"]
+    kwargs["response_checksum_validation"] = resolved["response_checksum_validation"]
+    _meta_account_id_endpoint_mode(kwargs, settings, is_unsigned)
+    if config is None or config._inject_host_prefix == "UNSET":
+        disabled = settings.get("disable_host_prefix_injection")
+        kwargs["inject_host_prefix"] = True if disabled is None else not _ensure_boolean(disabled)
+    preference = (config.auth_scheme_preference if config is not None else None) or settings.get(
+        "auth_scheme_preference"
+    )
+    if isinstance(preference, str):
+        items = (item for item in preference.split(",") if item.strip())
+        preference = ",".join(item.replace(" ", "").replace("\t", "") for item in items)
+    kwargs["auth_scheme_preference"] = preference
+    kwargs["s3_disable_express_session_auth"] = resolved["s3_disable_express_session_auth"]
+    s3 = dict(config.s3) if config is not None and config.s3 is not None else None
+    if resolved["smart_defaults"]:
+        s3 = {"us_east_1_regional_endpoint": "regional", **(s3 or {})}
+    if resolved["variant_dualstack"]:
+        s3 = {**(s3 or {}), "use_dualstack_endpoint": True}
+    kwargs["s3"] = s3
+    return Config(**kwargs)
+
+
+def _meta_retries(kwargs: dict, settings: dict, retry_mode: str) -> None:
+    """botocore's _compute_retry_max_attempts and _compute_retry_mode: one
+    ``total_max_attempts`` (Config's ``max_attempts`` counts retries only)."""
+    retries = kwargs.get("retries")
+    if retries is not None and "total_max_attempts" in retries:
+        retries.pop("max_attempts", None)
+    elif retries is not None and "max_attempts" in retries:
+        retries["total_max_attempts"] = retries.pop("max_attempts") + 1
+    elif settings.get("max_attempts") is not None:
+        retries = kwargs["retries"] = retries if retries is not None else {}
+        retries["total_max_attempts"] = int(settings["max_attempts"])
+    if kwargs.get("retries") is None:
+        kwargs["retries"] = {}
+    kwargs["retries"].setdefault("mode", retry_mode)
+
+
+def _meta_compression(kwargs: dict, settings: dict) -> None:
+    min_size = kwargs.get("request_min_compression_size_bytes")
+    if min_size is None:
+        min_size = settings.get("request_min_compression_size_bytes") or 10240
+    base = f'Invalid value "{min_size}" for request_min_compression_size_bytes.'
+    try:
+        size = int(min_size)
+    except (ValueError, TypeError):
+        raise _invalid_config(
+            f"{base} Value must be an integer. Received {type(min_size)} instead."
+        ) from None
+    low, high = _MIN_COMPRESSION_SIZE_RANGE
+    if not low <= size <= high:
+        raise _invalid_config(f"{base} Value must be between {low} and {high}.")
+    kwargs["request_min_compression_size_bytes"] = size
+    disabled = kwargs.get("disable_request_compression")
+    if disabled is None:
+        disabled = settings.get("disable_request_compression") or False
+    kwargs["disable_request_compression"] = _ensure_boolean(disabled)
+
+
+def _meta_account_id_endpoint_mode(kwargs: dict, settings: dict, is_unsigned: Any) -> None:
+    if is_unsigned(kwargs.get("signature_version")):
+        kwargs["account_id_endpoint_mode"] = "disabled"
+        return
+    mode = kwargs.get("account_id_endpoint_mode")
+    if mode is None:
+        mode = settings.get("account_id_endpoint_mode") or "preferred"
+    if isinstance(mode, str):
+        mode = mode.lower()
+    if mode not in _ACCOUNT_ID_ENDPOINT_MODES:
+        raise _invalid_config(
+            f"The configured value '{mode}' for 'account_id_endpoint_mode' is invalid. "
+            f"Valid values are: {_ACCOUNT_ID_ENDPOINT_MODES}."
+        )
+    kwargs["account_id_endpoint_mode"] = mode

@@ -6,7 +6,7 @@ import sys
 from typing import Any, NamedTuple, Optional
 
 from . import _core
-from .config import Config, config_from_botocore
+from .config import Config, client_meta_config, config_from_botocore
 
 SUPPORTED_SERVICES = ("s3",)
 # The one S3 API version botocore and boto3 have models for.
@@ -283,7 +283,7 @@ class Session:
         if config is not None:
             _flatten_config(config, options)
         core = _core.CoreClient(options)
-        return S3(core, _client_config(config, core.resolved_config()))
+        return S3(core, client_meta_config(config, core.resolved_config(), _is_unsigned))
 
     def aio_client(self, *args: Any, **kwargs: Any):
         """An asyncio S3 client (``fastboto.aio``) with ``client()``'s arguments."""
@@ -328,31 +328,6 @@ class Session:
             config=config,
         )
         return S3ServiceResource(client)
-
-
-def _client_config(config: Optional[Config], resolved: dict) -> Config:
-    """``client.meta.config``: the user's Config with what the client resolved,
-    as botocore fills it in."""
-    provided = dict(config._user_provided_options) if config is not None else {}
-    retries = dict(provided.get("retries") or {})
-    retries.setdefault("mode", resolved["retry_mode"])
-    provided.update(
-        region_name=resolved["region_name"],
-        retries=retries,
-        user_agent=resolved["user_agent"],
-        request_checksum_calculation=resolved["request_checksum_calculation"],
-        response_checksum_validation=resolved["response_checksum_validation"],
-    )
-    if provided.get("signature_version") is None:
-        provided["signature_version"] = "s3v4"
-    # botocore consumes defaults_mode: its smart defaults show up as the
-    # values they set, the mode itself as None.
-    provided.pop("defaults_mode", None)
-    if resolved["smart_defaults"]:
-        if provided.get("connect_timeout") is None:
-            provided["connect_timeout"] = resolved["connect_timeout"]
-        provided["s3"] = {"us_east_1_regional_endpoint": "regional", **(provided.get("s3") or {})}
-    return Config(**provided)
 
 
 def _flatten_config(config: Config, options: dict) -> None:

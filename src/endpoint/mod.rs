@@ -334,6 +334,16 @@ pub fn check_legacy_variant(
     )
 }
 
+/// The variant tags botocore's legacy endpoint lookup resolves with
+/// (`dualstack`, `fips`): its client copies them into `client.meta.config`.
+pub fn legacy_variant_tags(
+    cfg: &ClientEndpointConfig,
+    extras: &ClientEndpointExtras,
+) -> (bool, bool) {
+    let cr = client_region(cfg, extras);
+    (cfg.use_dualstack_endpoint.unwrap_or(false), cr.fips)
+}
+
 /// `client.meta.region_name` for an S3 client with this configuration
 /// (e.g. `aws-global` for no region under `us_east_1_regional_endpoint =
 /// regional`, `us-gov-west-1` for `fips-us-gov-west-1`).

@@ -108,6 +108,21 @@ impl CoreClient {
         out.set_item("user_agent", &o.user_agent)?;
         out.set_item("smart_defaults", o.smart_defaults)?;
         out.set_item("connect_timeout", o.transport.connect_timeout.as_secs_f64())?;
+        let (dualstack, fips) =
+            crate::endpoint::legacy_variant_tags(&o.endpoint, &o.endpoint_extras);
+        out.set_item("variant_dualstack", dualstack)?;
+        out.set_item("variant_fips", fips)?;
+        out.set_item(
+            "s3_disable_express_session_auth",
+            o.endpoint_extras
+                .s3_disable_express_session_auth
+                .unwrap_or(false),
+        )?;
+        let settings = PyDict::new(py);
+        for (name, value) in &o.reported_settings {
+            settings.set_item(name, value)?;
+        }
+        out.set_item("settings", settings)?;
         Ok(out)
     }
 
