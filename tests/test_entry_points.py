@@ -307,6 +307,12 @@ def test_service_botocore_knows_but_fastboto_does_not(factory, name):
     assert name in botocore.session.Session().get_available_services()  # the premise
     with pytest.raises(Exception) as ours:
         FACTORIES[factory](name)
+    if factory.endswith("resource") and name not in boto3.session.Session().get_available_resources():
+        # boto3 has no resource model for it: its ResourceNotExistsError,
+        # compared by test_resource_boto3_has_no_model_for.
+        assert type(ours.value).__name__ == "ResourceNotExistsError"
+        assert isinstance(ours.value, botocore.exceptions.DataNotFoundError)
+        return
     assert_same_error(ours.value, _unknown_service(name))
     assert isinstance(ours.value, fastboto.exceptions.UnknownServiceError)
     assert isinstance(ours.value, botocore.exceptions.DataNotFoundError)
@@ -382,16 +388,17 @@ def test_resource_boto3_does_not_have_is_a_data_not_found_error(name):
         fastboto.resource(name, region_name="us-east-1", **CREDS)
 
 
-@pytest.mark.parametrize("name", ["nope", "sts"])
-@pytest.mark.xfail(strict=True, reason=(
-    "boto3.resource() of a service without a resource model raises "
-    "boto3.exceptions.ResourceNotExistsError; fastboto raises UnknownServiceError (a DataNotFoundError too)"))
-def test_resource_boto3_does_not_have_same_class(name):
+@pytest.mark.parametrize("name", ["nope", "sts", "s3control"])
+def test_resource_boto3_has_no_model_for(name):
     with pytest.raises(Exception) as theirs:
         boto3.resource(name, region_name="us-east-1", **CREDS)
     with pytest.raises(Exception) as ours:
         fastboto.resource(name, region_name="us-east-1", **CREDS)
     assert type(ours.value).__name__ == type(theirs.value).__name__
+    assert isinstance(ours.value, type(theirs.value))  # boto3 is imported here
+    # boto3's wording over fastboto's one resource (no low-level client to suggest)
+    assert str(ours.value) == f"The '{name}' resource does not exist.\nThe available resources are:\n   - s3\n"
+    assert fastboto.Session().get_available_resources() == ["s3"]
 
 
 # ---------------------------------------------------------------------------

@@ -9,6 +9,7 @@ classes is first needed, never by ``import fastboto``.
 from __future__ import annotations
 
 import functools
+import sys
 
 from typing import Any
 
@@ -401,6 +402,37 @@ def modeled_class(code: str | None) -> type:
     if code in MODELED_ERROR_CODES:
         return classes[code]
     return classes["ClientError"]
+
+
+@functools.lru_cache(maxsize=None)
+def _resource_not_exists_class(with_boto3: bool) -> type:
+    bases: list[type] = [_build()["DataNotFoundError"]]
+    if with_boto3:
+        import boto3.exceptions
+
+        bases.insert(0, boto3.exceptions.ResourceNotExistsError)
+
+    def __init__(self, service_name, available_services, has_low_level_client):
+        msg = "The '{}' resource does not exist.\nThe available resources are:\n   - {}\n".format(
+            service_name, "\n   - ".join(available_services)
+        )
+        if has_low_level_client:
+            msg = (
+                f"{msg}\nConsider using a boto3.client('{service_name}') "
+                f"instead of a resource for '{service_name}'"
+            )
+        # As boto3: not DataNotFoundError's __init__ (another signature).
+        Exception.__init__(self, msg)
+
+    namespace = {"__init__": __init__, "__module__": __name__}
+    return type("ResourceNotExistsError", tuple(bases), namespace)
+
+
+def resource_not_exists(service_name: str, available: list, has_low_level_client: bool):
+    """boto3's ResourceNotExistsError (a DataNotFoundError); a subclass of
+    boto3's own class when boto3 is imported."""
+    cls = _resource_not_exists_class("boto3.exceptions" in sys.modules)
+    return cls(service_name, available, has_low_level_client)
 
 
 @functools.lru_cache(maxsize=None)

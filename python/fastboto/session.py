@@ -9,6 +9,12 @@ from . import _core
 from .config import Config, client_meta_config, config_from_botocore
 
 SUPPORTED_SERVICES = ("s3",)
+# The services boto3 has resource models for besides S3: fastboto refuses
+# these with botocore's UnknownServiceError, as its clients do (boto3 would
+# build them), the rest with boto3's ResourceNotExistsError.
+_BOTO3_RESOURCES = (
+    "cloudformation", "cloudwatch", "dynamodb", "ec2", "glacier", "iam", "sns", "sqs",
+)
 # The one S3 API version botocore and boto3 have models for.
 S3_API_VERSION = "2006-03-01"
 
@@ -185,6 +191,9 @@ class Session:
     def get_available_services(self) -> list:
         return list(SUPPORTED_SERVICES)
 
+    def get_available_resources(self) -> list:
+        return list(SUPPORTED_SERVICES)
+
     def get_credentials(self) -> Optional[Credentials]:
         if self._botocore_session is not None:
             borrowed = self._borrowed_credentials()
@@ -308,6 +317,10 @@ class Session:
         from . import exceptions
         from .resources import S3ServiceResource
 
+        if service_name not in SUPPORTED_SERVICES and service_name not in _BOTO3_RESOURCES:
+            # boto3 has no resource model for it either: its error, over
+            # fastboto's one resource (and no client to suggest).
+            raise exceptions.resource_not_exists(service_name, list(SUPPORTED_SERVICES), False)
         wrong_version = api_version is not None and api_version != S3_API_VERSION
         if service_name in SUPPORTED_SERVICES and wrong_version:
             raise exceptions.UnknownAPIVersionError(
