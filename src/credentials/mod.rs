@@ -40,7 +40,6 @@ pub mod refresh;
 mod sso;
 mod sts;
 
-pub use process::run_credential_process;
 pub use refresh::{CredentialSource, Fetched, RefreshableCredentials};
 
 use std::sync::Arc;
