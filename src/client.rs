@@ -14,7 +14,7 @@ use crate::ops::head_bucket;
 use crate::protocol::{parse, serialize, HttpRequest};
 use crate::response::Document;
 use crate::retry;
-use crate::signing::{self, PayloadSigning, SigningScope};
+use crate::signing::{self, PayloadSigning, Signer, SigningScope};
 use crate::signing_v4a::{self, RegionSetScope};
 use crate::transport::{Lane, Transport, TransportOptions};
 
@@ -36,6 +36,12 @@ pub use crate::retry::RetryMode;
 pub struct ClientOptions {
     /// `client.meta.region_name`, as botocore derives it.
     pub region: String,
+    /// The region botocore's signer is made with (its legacy endpoint
+    /// data's credential scope): used when the endpoint rules' auth scheme
+    /// is not.
+    pub signing_region: String,
+    /// `client.meta.endpoint_url` (botocore's legacy endpoint lookup).
+    pub meta_endpoint_url: String,
     pub endpoint: ClientEndpointConfig,
     pub endpoint_extras: ClientEndpointExtras,
     pub credentials: Option<CredentialSource>,
@@ -150,6 +156,8 @@ pub struct PreparedCall {
     /// Set when the endpoint's auth scheme is SigV4a (and SigV4 signing is
     /// configured): the call is signed for this region set instead of `scope`.
     pub sigv4a: Option<RegionSetScope>,
+    /// S3's SigV4/SigV4a signer or botocore's generic one.
+    pub signer: Signer,
     /// botocore's HmacV1 canonical resource (`/bucket/?policy`).
     pub hmac_v1_resource: String,
     pub bucket: Option<String>,
@@ -364,13 +372,9 @@ impl Client {
             if let Some(report) = validated.unsendable_at(Stage::Sending) {
                 return Err(Error::ParamValidation(report));
             }
-            if self.options.signature_version == SignatureVersion::V4 {
-                crate::s3express::check_requested_signer(&resolved, &self.options)?;
-                self.check_signer_supported(&resolved)?;
-            }
         }
         let session_auth = self.session_auth(&resolved);
-        let (scope, sigv4a) = self.signing_for(&resolved);
+        let (scope, sigv4a, signer) = self.signing_for(&resolved);
         let encoded_bucket: String =
             percent_encoding::utf8_percent_encode(bucket.as_deref().unwrap_or(""), URI_LABEL)
                 .collect();
@@ -394,49 +398,34 @@ impl Client {
             },
             scope,
             sigv4a,
+            signer,
             session_auth,
         })
     }
 
-    /// With `signature_version="v4"` or `"v4a"` and no auth scheme of that
-    /// family on the endpoint (`v4` for a SigV4a-only Multi-Region Access
-    /// Point, `v4a` for a plain bucket), botocore signs with its generic,
-    /// non-S3 signer (no `x-amz-content-sha256`, URI path normalised and
-    /// encoded twice), which fastboto does not implement: refused rather
-    /// than signed differently.
-    fn check_signer_supported(&self, resolved: &endpoint::ResolvedEndpoint) -> Result<()> {
-        match self.options.requested_signature_version.as_deref() {
-            Some(name @ ("v4" | "v4a"))
-                if !resolved
-                    .auth_schemes
-                    .iter()
-                    .any(|s| auth_name_matches(name, &s.name)) =>
-            {
-                Err(Error::UnsupportedSignatureVersion {
-                    signature_version: format!(
-                        "{name} (botocore's non-S3 {name} signer, used when the endpoint offers \
-                         no auth scheme of that family, is not implemented by fastboto; use \
-                         s3{name} or leave signature_version unset)"
-                    ),
-                })
-            }
-            _ => Ok(()),
-        }
-    }
-
     /// What botocore[crt] signs a call to `resolved` with under SigV4
-    /// (`auth_schemes_to_signing_ctx`, then `set_operation_specific_signer`):
+    /// (`auth_schemes_to_signing_ctx`, then the `choose-signer` handlers):
     /// the first auth scheme, or with a configured `signature_version` the
-    /// first of its family, else (`s3v4` for a SigV4a-only MRAP) the
-    /// client's region and `s3`. A SigV4a scheme signs for the configured
-    /// `sigv4a_signing_region_set`, else the rules' region set, else `*`.
+    /// first of its family, with S3's signer. With none of that family
+    /// (`s3v4`/`v4` for a SigV4a-only MRAP, `v4a` for a plain bucket,
+    /// `v4` on an S3 Express zonal endpoint) botocore signs as configured
+    /// for the client's signing region and `s3`: `v4`/`v4a` with its
+    /// generic signer, `v4a` for the configured region set else `*`. A
+    /// SigV4a scheme signs for the configured `sigv4a_signing_region_set`,
+    /// else the rules' region set, else `*`.
     fn signing_for(
         &self,
         resolved: &endpoint::ResolvedEndpoint,
-    ) -> (SigningScope, Option<RegionSetScope>) {
+    ) -> (SigningScope, Option<RegionSetScope>, Signer) {
         let legacy = SigningScope {
-            region: self.options.region.clone(),
+            region: self.options.signing_region.clone(),
             service: "s3".into(),
+        };
+        let configured_region_set = || {
+            self.options
+                .sigv4a_signing_region_set
+                .clone()
+                .filter(|r| !r.is_empty())
         };
         let scheme = match &self.options.requested_signature_version {
             None => resolved.auth_schemes.first(),
@@ -447,15 +436,25 @@ impl Client {
         };
         let requested = self.options.requested_signature_version.as_deref();
         let Some(auth) = scheme else {
-            if requested == Some("s3v4a") {
-                // botocore's S3 SigV4a signer with the client's region.
-                let sigv4a = RegionSetScope {
-                    region_set: legacy.region.clone(),
-                    service: legacy.service.clone(),
-                };
-                return (legacy, Some(sigv4a));
-            }
-            return (legacy, None);
+            return match requested {
+                Some("s3v4a") => {
+                    let sigv4a = RegionSetScope {
+                        region_set: legacy.region.clone(),
+                        service: legacy.service.clone(),
+                    };
+                    (legacy, Some(sigv4a), Signer::S3)
+                }
+                Some("v4a") => {
+                    // `_set_sigv4a_signing_context` with no signing context.
+                    let sigv4a = RegionSetScope {
+                        region_set: configured_region_set().unwrap_or_else(|| "*".into()),
+                        service: legacy.service.clone(),
+                    };
+                    (legacy, Some(sigv4a), Signer::Generic)
+                }
+                Some("v4") => (legacy, None, Signer::Generic),
+                _ => (legacy, None, Signer::S3),
+            };
         };
         // botocore's signing context: signingRegion, else the region set joined.
         let region = auth.signing_region.clone().or_else(|| {
@@ -467,10 +466,7 @@ impl Client {
                 // which applies the configured region set, lets it through as is.
                 region.unwrap_or_else(|| self.options.region.clone())
             } else {
-                self.options
-                    .sigv4a_signing_region_set
-                    .clone()
-                    .filter(|r| !r.is_empty())
+                configured_region_set()
                     .or(region.filter(|r| !r.is_empty()))
                     .unwrap_or_else(|| "*".into())
             };
@@ -478,13 +474,13 @@ impl Client {
                 region_set,
                 service: auth.signing_name.clone(),
             };
-            return (legacy, Some(sigv4a));
+            return (legacy, Some(sigv4a), Signer::S3);
         }
         let scope = SigningScope {
             region: region.unwrap_or_else(|| self.options.region.clone()),
             service: auth.signing_name.clone(),
         };
-        (scope, None)
+        (scope, None, Signer::S3)
     }
 
     /// Whether a call to `resolved` is signed with S3 Express session
@@ -652,14 +648,20 @@ impl Client {
             }
             SignatureVersion::V4 => {
                 let credentials = credentials.ok_or(Error::NoCredentials)?;
+                // `s3.payload_signing_enabled` is S3's signers' setting only.
                 let payload = match self.options.payload_signing_enabled {
-                    Some(false) => PayloadSigning::Unsigned,
+                    Some(false) if call.signer == Signer::S3 => PayloadSigning::Unsigned,
                     _ => PayloadSigning::Signed,
                 };
                 match &call.sigv4a {
-                    Some(scope) => {
-                        signing_v4a::sign_v4a(&mut request, credentials, scope, time, payload)?
-                    }
+                    Some(scope) => signing_v4a::sign_v4a(
+                        &mut request,
+                        credentials,
+                        scope,
+                        time,
+                        payload,
+                        call.signer,
+                    )?,
                     None if call.session_auth => crate::s3express::sign(
                         &mut request,
                         credentials,
@@ -667,9 +669,14 @@ impl Client {
                         time,
                         payload,
                     )?,
-                    None => {
-                        signing::sign_v4(&mut request, credentials, &call.scope, time, payload)?
-                    }
+                    None => signing::sign_v4(
+                        &mut request,
+                        credentials,
+                        &call.scope,
+                        time,
+                        payload,
+                        call.signer,
+                    )?,
                 }
             }
         }
@@ -779,7 +786,7 @@ impl Client {
         let mut next = call.clone();
         next.request.url = splice_netloc(&call.request.url, &resolved.url);
         if !resolved.auth_schemes.is_empty() {
-            (next.scope, next.sigv4a) = self.signing_for(&resolved);
+            (next.scope, next.sigv4a, next.signer) = self.signing_for(&resolved);
         }
         Ok(next)
     }

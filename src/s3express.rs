@@ -59,29 +59,6 @@ const METHOD: &str = "s3express";
 /// The header botocore's `S3ExpressAuth` sends the session token in.
 pub const SESSION_TOKEN_HEADER: &str = "x-amz-s3session-token";
 
-/// `Config(signature_version="v4")` on a `sigv4-s3express` endpoint:
-/// botocore then signs with its generic SigV4 signer (no
-/// `x-amz-content-sha256` header), which fastboto does not have; refused
-/// rather than signed differently. (`s3v4` signs as S3 does.)
-pub fn check_requested_signer(
-    resolved: &crate::endpoint::ResolvedEndpoint,
-    options: &crate::client::ClientOptions,
-) -> Result<()> {
-    let express = resolved
-        .auth_schemes
-        .first()
-        .is_some_and(|a| a.name == AUTH_SCHEME);
-    if express && options.requested_signature_version.as_deref() == Some("v4") {
-        return Err(Error::UnsupportedSignatureVersion {
-            signature_version: "v4 (botocore signs an S3 Express zonal endpoint with its generic \
-                                SigV4 signer when signature_version='v4' is configured; fastboto \
-                                does not: use 's3v4' or leave signature_version unset)"
-                .into(),
-        });
-    }
-    Ok(())
-}
-
 /// A process-unique id for a client's share of the identity cache (an
 /// address could be reused by a later client).
 pub fn next_client_id() -> u64 {
@@ -209,7 +186,14 @@ pub fn sign(
         token: None,
         ..session.clone()
     };
-    signing::sign_v4(request, &keys_only, scope, time, payload)?;
+    signing::sign_v4(
+        request,
+        &keys_only,
+        scope,
+        time,
+        payload,
+        signing::Signer::S3,
+    )?;
     // botocore's order: ..., X-Amz-Date, X-Amz-Content-SHA256,
     // x-amz-s3session-token, Authorization.
     if let Some(at) = request

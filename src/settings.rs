@@ -470,7 +470,7 @@ fn resolve_client_settings(args: &ClientArgs) -> Result<(ClientOptions, Context)
         s3_disable_express_session_auth: s3_disable_express_session_auth(args, &ctx)?,
         use_ssl: Some(args.use_ssl),
     };
-    endpoint::check_legacy_variant(&endpoint, &endpoint_extras)?;
+    let legacy_endpoint = endpoint::legacy_client_endpoint(&endpoint, &endpoint_extras)?;
     let region = endpoint::client_region_name(&endpoint, &endpoint_extras);
 
     let signature_version = match args.signature_version.as_deref() {
@@ -589,6 +589,8 @@ fn resolve_client_settings(args: &ClientArgs) -> Result<(ClientOptions, Context)
     };
     let mut options = ClientOptions {
         region,
+        signing_region: legacy_endpoint.signing_region,
+        meta_endpoint_url: legacy_endpoint.endpoint_url,
         endpoint,
         endpoint_extras,
         credentials: None,
@@ -645,29 +647,8 @@ fn resolve_client_settings(args: &ClientArgs) -> Result<(ClientOptions, Context)
     Ok((options, ctx))
 }
 
-/// `client.meta.endpoint_url`: the custom endpoint as given, else the
-/// endpoint the rules pick for the client's region without a bucket.
+/// `client.meta.endpoint_url`: the custom endpoint as given, else the URL
+/// botocore's legacy endpoint data gives the client's region.
 pub fn display_endpoint_url(options: &ClientOptions) -> String {
-    if let Some(url) = &options.endpoint.endpoint_url {
-        return url.clone();
-    }
-    let params = endpoint::params_for_bucket_operation_with(
-        &options.endpoint,
-        &options.endpoint_extras,
-        "ListBuckets",
-        "",
-    );
-    let params = endpoint::EndpointParams {
-        bucket: None,
-        ..params
-    };
-    let mut url = crate::fork::critical(|| endpoint::resolve(&params))
-        .map(|e| e.url)
-        .unwrap_or_default();
-    if options.endpoint_extras.use_ssl == Some(false) {
-        if let Some(rest) = url.strip_prefix("https://") {
-            url = format!("http://{rest}");
-        }
-    }
-    url
+    options.meta_endpoint_url.clone()
 }

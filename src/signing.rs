@@ -35,6 +35,20 @@ pub enum PayloadSigning {
     Unsigned,
 }
 
+/// Which of botocore's SigV4 signers signs a call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Signer {
+    /// S3's (`S3SigV4Auth`, `CrtS3SigV4AsymAuth`): the path as sent and an
+    /// `x-amz-content-sha256` header.
+    #[default]
+    S3,
+    /// The generic one (`SigV4Auth`, `CrtSigV4AsymAuth`), which botocore
+    /// falls back to when `signature_version="v4"` / `"v4a"` names a scheme
+    /// the endpoint does not offer: the path normalised and encoded once
+    /// more, the payload always hashed, no `x-amz-content-sha256` header.
+    Generic,
+}
+
 /// botocore's `SIGNED_HEADERS_BLACKLIST`.
 const UNSIGNED_HEADERS: [&str; 11] = [
     "connection",
@@ -142,6 +156,42 @@ fn path_and_query(url: &str) -> (&str, &str) {
     }
 }
 
+/// `SigV4Auth._normalize_url_path`: `quote(normalize_url_path(path),
+/// safe="/~")` — dot segments and empty segments removed, then every byte
+/// but the unreserved ones and `/` percent-encoded (the `%` of the path's
+/// own escapes too).
+fn push_generic_path(out: &mut String, path: &str) {
+    const KEEP: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~')
+        .remove(b'/');
+    if path.is_empty() {
+        out.push('/');
+        return;
+    }
+    let mut segments: Vec<&str> = Vec::new();
+    for segment in path.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                segments.pop();
+            }
+            s => segments.push(s),
+        }
+    }
+    let mut normalized = String::with_capacity(path.len());
+    if path.starts_with('/') {
+        normalized.push('/');
+    }
+    normalized.push_str(&segments.join("/"));
+    if path.ends_with('/') && !segments.is_empty() {
+        normalized.push('/');
+    }
+    out.extend(percent_encoding::utf8_percent_encode(&normalized, KEEP));
+}
+
 /// botocore's `_canonical_query_string_url`: pairs split at the first `=`,
 /// sorted by key then value, re-joined; nothing is re-encoded.
 fn push_canonical_query(out: &mut String, query: &str) {
@@ -173,6 +223,7 @@ pub fn sign_v4(
     scope: &SigningScope,
     time: SystemTime,
     payload: PayloadSigning,
+    signer: Signer,
 ) -> Result<()> {
     let date_time = amz_date(time);
     let date = &date_time[..8];
@@ -195,12 +246,14 @@ pub fn sign_v4(
             .headers
             .push(("X-Amz-Security-Token".into(), token.to_string()));
     }
-    // botocore[crt] (what CI installs) spells this one lower-case.
-    request
-        .headers
-        .push(("x-amz-content-sha256".into(), payload_hash.clone()));
+    if signer == Signer::S3 {
+        // botocore[crt] (what CI installs) spells this one lower-case.
+        request
+            .headers
+            .push(("x-amz-content-sha256".into(), payload_hash.clone()));
+    }
 
-    let (canonical, signed_names) = canonical_request(request, &payload_hash);
+    let (canonical, signed_names) = canonical_request_for(request, &payload_hash, signer);
 
     let mut string_to_sign = String::with_capacity(160);
     let _ = write!(
@@ -227,7 +280,17 @@ pub fn sign_v4(
 /// botocore's canonical request for `request` as it stands (the signer's
 /// headers already on it) and its SignedHeaders value: every header but
 /// botocore's unsigned ones, `host` added when missing.
+#[cfg(test)]
 pub(crate) fn canonical_request(request: &HttpRequest, payload_hash: &str) -> (String, String) {
+    canonical_request_for(request, payload_hash, Signer::S3)
+}
+
+/// [`canonical_request`] as `signer` builds it.
+pub(crate) fn canonical_request_for(
+    request: &HttpRequest,
+    payload_hash: &str,
+    signer: Signer,
+) -> (String, String) {
     // headers_to_sign: lower-cased names, repeated ones in arrival order.
     let mut signed: Vec<(String, &str)> = Vec::with_capacity(request.headers.len() + 1);
     for (name, value) in &request.headers {
@@ -248,7 +311,10 @@ pub(crate) fn canonical_request(request: &HttpRequest, payload_hash: &str) -> (S
     let mut canonical = String::with_capacity(256 + 64 * signed.len());
     canonical.push_str(request.method);
     canonical.push('\n');
-    canonical.push_str(path);
+    match signer {
+        Signer::S3 => canonical.push_str(path),
+        Signer::Generic => push_generic_path(&mut canonical, path),
+    }
     canonical.push('\n');
     push_canonical_query(&mut canonical, query);
     canonical.push('\n');
@@ -357,6 +423,62 @@ mod tests {
     use super::*;
     use std::time::{Duration, UNIX_EPOCH};
 
+    fn generic_path(path: &str) -> String {
+        let mut out = String::new();
+        push_generic_path(&mut out, path);
+        out
+    }
+
+    #[test]
+    fn generic_signer_normalises_and_encodes_the_path_again() {
+        // Expected values: botocore.auth.SigV4Auth._normalize_url_path.
+        for (path, expected) in [
+            ("", "/"),
+            ("/", "/"),
+            ("/my-bucket", "/my-bucket"),
+            ("/base/my.bucket/", "/base/my.bucket/"),
+            ("/a//b/./c/../d", "/a/b/d"),
+            ("/a%20b/~x", "/a%2520b/~x"),
+            ("/..", "/"),
+            ("/a/..", "/"),
+            ("/%E2%82%AC+!", "/%25E2%2582%25AC%2B%21"),
+        ] {
+            assert_eq!(generic_path(path), expected, "{path}");
+        }
+    }
+
+    #[test]
+    fn generic_signer_sends_no_content_sha256_header() {
+        let mut req = HttpRequest {
+            method: "PUT",
+            url: "https://h.example/a%20b?policy".into(),
+            headers: vec![],
+            body: b"{}".to_vec(),
+        };
+        let scope = SigningScope {
+            region: "us-east-1".into(),
+            service: "s3".into(),
+        };
+        let t = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        sign_v4(
+            &mut req,
+            &creds(None),
+            &scope,
+            t,
+            PayloadSigning::Signed,
+            Signer::Generic,
+        )
+        .unwrap();
+        assert!(req.header("x-amz-content-sha256").is_none());
+        assert!(header(&req, "authorization").contains("SignedHeaders=host;x-amz-date,"));
+        let (canonical, _) =
+            canonical_request_for(&req, &hex::encode(Sha256::digest(b"{}")), Signer::Generic);
+        assert!(
+            canonical.starts_with("PUT\n/a%2520b\npolicy=\n"),
+            "{canonical}"
+        );
+    }
+
     fn creds(token: Option<&str>) -> Credentials {
         Credentials {
             access_key: "AKIDEXAMPLE".into(),
@@ -390,7 +512,15 @@ mod tests {
             service: "s3".into(),
         };
         let t = UNIX_EPOCH + Duration::from_secs(1_369_353_600);
-        sign_v4(&mut req, &creds(None), &scope, t, PayloadSigning::Signed).unwrap();
+        sign_v4(
+            &mut req,
+            &creds(None),
+            &scope,
+            t,
+            PayloadSigning::Signed,
+            Signer::S3,
+        )
+        .unwrap();
         assert_eq!(header(&req, "x-amz-date"), "20130524T000000Z");
         assert_eq!(
             header(&req, "x-amz-content-sha256"),
@@ -422,6 +552,7 @@ mod tests {
             &scope,
             SystemTime::now(),
             PayloadSigning::Signed,
+            Signer::S3,
         )
         .unwrap();
         assert_eq!(header(&req, "x-amz-security-token"), "TOKEN");
@@ -553,7 +684,15 @@ mod tests {
                         let creds = creds(token);
                         let expected = aws_sigv4_reference(&req, &creds, &scope, t);
                         let mut ours = req.clone();
-                        sign_v4(&mut ours, &creds, &scope, t, PayloadSigning::Signed).unwrap();
+                        sign_v4(
+                            &mut ours,
+                            &creds,
+                            &scope,
+                            t,
+                            PayloadSigning::Signed,
+                            Signer::S3,
+                        )
+                        .unwrap();
                         for (name, value) in &expected {
                             assert_eq!(
                                 ours.header(name),
@@ -563,7 +702,15 @@ mod tests {
                         }
                         // Twice on one thread: the cached signing key gives the same signature.
                         let mut again = req.clone();
-                        sign_v4(&mut again, &creds, &scope, t, PayloadSigning::Signed).unwrap();
+                        sign_v4(
+                            &mut again,
+                            &creds,
+                            &scope,
+                            t,
+                            PayloadSigning::Signed,
+                            Signer::S3,
+                        )
+                        .unwrap();
                         assert_eq!(again.headers, ours.headers);
                     }
                 }
@@ -605,7 +752,15 @@ mod tests {
                 region: "us-east-1".into(),
                 service: "s3".into(),
             };
-            sign_v4(&mut req, &creds, &scope, t, PayloadSigning::Signed).unwrap();
+            sign_v4(
+                &mut req,
+                &creds,
+                &scope,
+                t,
+                PayloadSigning::Signed,
+                Signer::S3,
+            )
+            .unwrap();
             req.header("authorization").unwrap().to_string()
         };
         let plain = sign("a b");
@@ -636,6 +791,7 @@ mod tests {
             &scope,
             SystemTime::now(),
             PayloadSigning::Unsigned,
+            Signer::S3,
         )
         .unwrap();
         assert_eq!(req.header("x-amz-content-sha256"), Some("UNSIGNED-PAYLOAD"));

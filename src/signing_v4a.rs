@@ -28,7 +28,7 @@ use zeroize::Zeroizing;
 use crate::credentials::Credentials;
 use crate::error::Result;
 use crate::protocol::HttpRequest;
-use crate::signing::{amz_date, canonical_request, PayloadSigning, SIGNER_HEADERS};
+use crate::signing::{amz_date, canonical_request_for, PayloadSigning, Signer, SIGNER_HEADERS};
 
 pub const ALGORITHM: &str = "AWS4-ECDSA-P256-SHA256";
 
@@ -82,6 +82,7 @@ pub fn sign_v4a(
     scope: &RegionSetScope,
     time: SystemTime,
     payload: PayloadSigning,
+    signer: Signer,
 ) -> Result<()> {
     let date_time = amz_date(time);
     let date = &date_time[..8];
@@ -106,11 +107,13 @@ pub fn sign_v4a(
     request
         .headers
         .push(("X-Amz-Region-Set".into(), scope.region_set.clone()));
-    request
-        .headers
-        .push(("x-amz-content-sha256".into(), payload_hash.clone()));
+    if signer == Signer::S3 {
+        request
+            .headers
+            .push(("x-amz-content-sha256".into(), payload_hash.clone()));
+    }
 
-    let (canonical, signed_names) = canonical_request(request, &payload_hash);
+    let (canonical, signed_names) = canonical_request_for(request, &payload_hash, signer);
     let string_to_sign = string_to_sign(&date_time, &scope.service, &canonical);
     let signature = with_signing_key(&credentials.access_key, &credentials.secret_key, |key| {
         calculate_signature(key, string_to_sign.as_bytes())
@@ -140,6 +143,7 @@ fn string_to_sign(date_time: &str, service: &str, canonical: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::signing::canonical_request;
     use p256::ecdsa::signature::Verifier;
     use p256::ecdsa::{DerSignature, SigningKey, VerifyingKey};
     use p256::elliptic_curve::sec1::ToSec1Point;
@@ -287,6 +291,7 @@ mod tests {
             &scope,
             t,
             PayloadSigning::Signed,
+            Signer::S3,
         )
         .unwrap();
         assert_eq!(request.header("X-Amz-Date"), Some("20261123T190751Z"));
@@ -331,6 +336,7 @@ mod tests {
             &scope,
             t,
             PayloadSigning::Unsigned,
+            Signer::S3,
         )
         .unwrap();
         for name in [
@@ -376,6 +382,7 @@ mod tests {
             &scope,
             t,
             PayloadSigning::Signed,
+            Signer::S3,
         )
         .unwrap();
         assert_eq!(

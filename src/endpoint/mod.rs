@@ -318,20 +318,55 @@ fn client_region(cfg: &ClientEndpointConfig, extras: &ClientEndpointExtras) -> C
     }
 }
 
-/// The EndpointVariantError botocore's client creation raises when its
-/// legacy endpoint data models no FIPS/dualstack variant of S3 for the
-/// client's region (dualstack in `aws-iso-e` and `aws-iso-f`, for one). It
-/// does so whatever the endpoint URL.
-pub fn check_legacy_variant(
+/// What botocore's client creation takes from its legacy endpoint data
+/// (`ClientArgsCreator._compute_s3_endpoint_config` over
+/// `ClientEndpointBridge.resolve`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LegacyClientEndpoint {
+    /// The region botocore's `RequestSigner` is made with: what a call is
+    /// signed for when the endpoint rules' auth scheme is not used (e.g.
+    /// `us-east-1` for `aws-global` and `s3-external-1`).
+    pub signing_region: String,
+    /// `client.meta.endpoint_url`.
+    pub endpoint_url: String,
+}
+
+/// The legacy endpoint lookup of botocore's client creation. Raises the
+/// EndpointVariantError botocore does when its data models no FIPS/dualstack
+/// variant of S3 for the client's region (dualstack in `aws-iso-e` and
+/// `aws-iso-f`, for one), whatever the endpoint URL.
+pub fn legacy_client_endpoint(
     cfg: &ClientEndpointConfig,
     extras: &ClientEndpointExtras,
-) -> Result<(), Error> {
+) -> Result<LegacyClientEndpoint, Error> {
     let cr = client_region(cfg, extras);
-    legacy::check_variant(
+    let dualstack = cfg.use_dualstack_endpoint.unwrap_or(false);
+    let is_secure = extras.use_ssl != Some(false);
+    let mut bridged = legacy::bridge_resolve(
         cr.legacy_lookup.as_deref(),
-        cfg.use_dualstack_endpoint.unwrap_or(false),
+        cfg.endpoint_url.as_deref(),
+        dualstack,
         cr.fips,
-    )
+        is_secure,
+    )?;
+    if bridged.signing_region.is_none() && bridged.region_name.is_none() {
+        // `_set_region_if_custom_s3_endpoint`: a custom endpoint with no
+        // region signs for what S3 resolves to without one.
+        let fallback = legacy::bridge_resolve(
+            extras.config_region_name.as_deref(),
+            None,
+            dualstack,
+            cr.fips,
+            is_secure,
+        )?;
+        bridged.signing_region = fallback.signing_region;
+    }
+    Ok(LegacyClientEndpoint {
+        signing_region: bridged
+            .signing_region
+            .unwrap_or_else(|| cr.endpoint_region.clone()),
+        endpoint_url: bridged.endpoint_url,
+    })
 }
 
 /// The variant tags botocore's legacy endpoint lookup resolves with

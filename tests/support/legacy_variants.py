@@ -1,9 +1,12 @@
 """What fastboto's `src/endpoint/legacy-s3-variants.json` holds: the part of
-botocore's legacy endpoint data (`botocore/data/endpoints.json`) that decides
-whether its EndpointResolver raises EndpointVariantError for S3 at client
-creation — per partition, in botocore's order: the region list and regex,
-and the tag sets of the FIPS/dualstack variants modeled for S3's endpoints,
-S3's defaults and the partition's defaults.
+botocore's legacy endpoint data (`botocore/data/endpoints.json`) that its
+`EndpointResolver` and `ClientEndpointBridge` read for S3 at client
+creation — per partition, in botocore's order: the DNS suffix, the region
+list and regex, and for the partition's defaults, S3's defaults and each of
+S3's endpoints the keys that shape the result (hostname, dnsSuffix,
+credentialScope, protocols) with the FIPS/dualstack variants. From it come
+EndpointVariantError, `client.meta.endpoint_url` and the signing region
+botocore signs with when the endpoint rules' auth scheme is not used.
 
 Regenerate after moving to a newer botocore:
     python3 tests/support/legacy_variants.py > src/endpoint/legacy-s3-variants.json
@@ -16,10 +19,18 @@ import json
 import os
 import sys
 
+_KEYS = ("hostname", "dnsSuffix", "credentialScope", "protocols")
 
-def _tag_sets(data):
+
+def _endpoint_data(data):
+    data = data or {}
+    out = {k: data[k] for k in _KEYS if k in data}
     # botocore compares set(variant['tags']) == set(tags); sorted lists keep that.
-    return [sorted(v["tags"]) for v in (data or {}).get("variants", [])]
+    out["variants"] = [
+        {"tags": sorted(v["tags"]), **{k: v[k] for k in _KEYS if k in v}}
+        for v in data.get("variants", [])
+    ]
+    return out
 
 
 def extract(endpoints: dict) -> dict:
@@ -30,17 +41,18 @@ def extract(endpoints: dict) -> dict:
         s3 = p["services"].get("s3")
         entry = {
             "partition": p["partition"],
+            "dnsSuffix": p["dnsSuffix"],
             "regionRegex": p.get("regionRegex"),
             "regions": sorted(p["regions"]),
-            "defaults": _tag_sets(p.get("defaults")),
+            "defaults": _endpoint_data(p.get("defaults")),
             "s3": None,
         }
         if s3 is not None:
             entry["s3"] = {
                 "partitionEndpoint": s3.get("partitionEndpoint"),
                 "isRegionalized": s3.get("isRegionalized", True),
-                "defaults": _tag_sets(s3.get("defaults")),
-                "endpoints": {name: _tag_sets(e) for name, e in sorted(s3.get("endpoints", {}).items())},
+                "defaults": _endpoint_data(s3.get("defaults")),
+                "endpoints": {name: _endpoint_data(e) for name, e in sorted(s3.get("endpoints", {}).items())},
             }
         partitions.append(entry)
     return {
