@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Dict, Optional
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import fastboto
@@ -198,6 +198,26 @@ CASES = [
          config_file="[default]\nuse_fips_endpoint = false\n"),
     Case("config-dualstack-false-over-env-true", env={"AWS_USE_DUALSTACK_ENDPOINT": "true"},
          config={"use_dualstack_endpoint": False}),
+    # -- client.meta.endpoint_url from botocore's legacy endpoint data ------------
+    Case("config-region-us-east-1-meta", config={"region_name": "us-east-1"}, region_name=None),
+    Case("config-region-us-east-1-and-argument-meta", config={"region_name": "us-east-1"}, region_name="us-east-1"),
+    Case("config-region-eu-west-1-and-us-east-1-argument", config={"region_name": "eu-west-1"},
+         region_name="us-east-1"),
+    *[Case(f"meta-{r}", region_name=r) for r in ("aws-global", "s3-external-1", "us-iso-east-1", "eusc-de-east-1",
+                                                  "xx-nowhere-1", "cn-northwest-1")],
+    *[Case(f"meta-fips-dualstack-{r}", region_name=r, config={"use_fips_endpoint": True, "use_dualstack_endpoint": True})
+      for r in ("us-east-1", "us-west-2", "aws-global", "us-gov-east-1")],
+    Case("meta-dualstack-no-region-regional", region_name=None, config={"use_dualstack_endpoint": True},
+         config_file="[default]\n" + s3_block(us_east_1_regional_endpoint="regional")),
+    # -- endpoint URLs botocore refuses at client creation ------------------------
+    *[Case(f"endpoint-url-{i}", endpoint_url=u) for i, u in enumerate([
+        "localhost:9000", "http://a b", "notaurl", "http://", "http://[::1", "http://[::1]:9000",
+        "http://[fe80::1%25eth0]:9000", "ftp://store.example", "https://-bad-.example", "https://a..b",
+        "https://" + "x" * 64 + ".example", "https://store.example.:9000", "http://user:pw@store.example/base",
+        "http://127.0.0.1:9000/", "https://store.example/\tx"])],
+    Case("env-endpoint-url-invalid", env={"AWS_ENDPOINT_URL": "localhost:9000"}),
+    Case("env-endpoint-url-s3-invalid", env={"AWS_ENDPOINT_URL_S3": "http://bad host"}),
+    Case("file-endpoint-url-invalid", config_file="[default]\nendpoint_url = minio:9000\n"),
     Case("env-dualstack-false-over-file-true", env={"AWS_USE_DUALSTACK_ENDPOINT": "false"},
          config_file="[default]\nuse_dualstack_endpoint = true\n"),
     Case("config-s3-dualstack-false-over-env-true", env={"AWS_USE_DUALSTACK_ENDPOINT": "true"},
@@ -216,8 +236,6 @@ CASES = [
          config_file="[default]\n" + s3_block(addressing_style="path")),
     Case("config-region-over-env-and-file", env={"AWS_DEFAULT_REGION": "eu-west-3"}, region_name=None,
          config={"region_name": "ca-central-1"}, config_file="[default]\nregion = ap-south-1\n"),
-    Case("config-region-us-east-1-meta", config={"region_name": "us-east-1"}, region_name=None),
-    Case("config-region-us-east-1-and-argument-meta", config={"region_name": "us-east-1"}, region_name="us-east-1"),
     Case("argument-region-over-config-region", config={"region_name": "ca-central-1"}, region_name="eu-north-1"),
     Case("env-region-over-file", env={"AWS_DEFAULT_REGION": "eu-west-3"}, region_name=None,
          config_file="[default]\nregion = ap-south-1\n"),
@@ -319,34 +337,7 @@ def variant_error(theirs) -> bool:
     return type(theirs).__name__ == "EndpointVariantError"
 
 
-_META_FIPS = ("client.meta.endpoint_url with FIPS in us-east-1: botocore reports "
-              "https://s3-fips.aws-global.amazonaws.com (its legacy endpoint data), fastboto "
-              "https://s3-fips.us-east-1.amazonaws.com; the request URLs agree")
-_META_CONFIG_REGION = ("client.meta.endpoint_url when Config(region_name='us-east-1') is given: botocore "
-                       "reports https://s3.us-east-1.amazonaws.com (with region_name=\"us-east-1\" as an argument "
-                       "alone it reports https://s3.amazonaws.com), fastboto https://s3.amazonaws.com; the request URLs agree")
-XFAIL: Dict[str, str] = {
-    **{f"env-fips-{v}-us-east-1": _META_FIPS for v in ("true", "TRUE", "True")},
-    "config-fips-us-east-1": _META_FIPS,
-    "env-region-empty": ("AWS_DEFAULT_REGION='' (over a profile region): botocore uses the empty region and "
-                         "fails with ValueError('Invalid endpoint: https://s3..amazonaws.com'); fastboto "
-                         "raises EndpointResolutionError('Invalid region: region was not a valid DNS name.')"),
-    "config-region-us-east-1-meta": _META_CONFIG_REGION,
-    "config-region-us-east-1-and-argument-meta": _META_CONFIG_REGION,
-}
-
-
-def drop_known_meta_gap(ours, theirs, config):
-    """Leave out meta.endpoint_url where it shows one of the two meta
-    differences the table above tests (_META_FIPS, _META_CONFIG_REGION)."""
-    if not (isinstance(ours, dict) and isinstance(theirs, dict)):
-        return ours, theirs
-    o, t = ours["meta.endpoint_url"], theirs["meta.endpoint_url"]
-    config_region = (config or {}).get("region_name") == "us-east-1"
-    if ".aws-global." in t or (config_region and t == o.replace("//s3.amazonaws.com", "//s3.us-east-1.amazonaws.com")):
-        ours, theirs = dict(ours), dict(theirs)
-        del ours["meta.endpoint_url"], theirs["meta.endpoint_url"]
-    return ours, theirs
+XFAIL: Dict[str, str] = {}
 
 
 def _case_params():
@@ -458,10 +449,6 @@ def test_generated_source_combinations(env, top, s3, config, region, endpoint_ur
     kwargs = dict(region_name=region, config=config or None, endpoint_url=endpoint_url, use_ssl=use_ssl)
     with sources(env, render_config_file(top, s3)):
         ours, theirs = both(kwargs, bucket)
-    # Known gap (README): botocore's legacy endpoint data refuses some FIPS/
-    # dualstack variants with EndpointVariantError; those draws are not compared.
-    assume(not variant_error(theirs))
-    ours, theirs = drop_known_meta_gap(ours, theirs, config)
     assert_same(ours, theirs, dict(env=env, file_top=top, file_s3=s3, **kwargs, bucket=bucket))
 
 

@@ -23,7 +23,7 @@ import botocore
 import botocore.compat
 import pytest
 
-from support.capture_server import CannedResponse
+from support.capture_server import CannedResponse, CapturedRequest
 from support.ours import botocore_client, fastboto_client, run_both
 from support.reference import (
     FAKE_ACCESS_KEY,
@@ -32,6 +32,7 @@ from support.reference import (
     capture_botocore_prepared,
     parse_authorization,
     scrub,
+    verify_sigv4,
 )
 from support.s3_responses import ok
 from support.sigv4a import is_sigv4a, parse_sigv4a_authorization, public_key, verify_sigv4a
@@ -288,30 +289,110 @@ def test_region_set_from_environment_and_config_file(source, monkeypatch, tmp_pa
     verify_prepared(ours, kwargs, region_set=expected)
 
 
+def _as_captured(prepared):
+    """A prepared request (ours or botocore's) as the verifiers read requests."""
+    body = prepared.body if isinstance(prepared.body, (bytes, type(None))) else prepared.body.encode()
+    return CapturedRequest(method=prepared.method, target=prepared.url, version="HTTP/1.1",
+                           headers=[(k, _text(v)) for k, v in prepared.headers.items()],
+                           body=body or b"", connection_id=0, tls=prepared.url.startswith("https://"))
+
+
+def _scope_region(prepared):
+    return parse_authorization(_text(prepared.headers["Authorization"])).region
+
+
+GENERIC_CALLS = [
+    ("get_bucket_acl", {}),
+    ("put_bucket_policy", {"Policy": POLICY}),
+    ("put_bucket_acl", {"AccessControlPolicy": ACP}),
+    ("delete_bucket_policy", {}),
+]
+
+
 @needs_crt
-def test_v4_on_an_mrap_is_refused_where_botocore_uses_its_generic_signer():
+@pytest.mark.parametrize("region", ["us-west-2", "us-east-1", "aws-global", "s3-external-1", "eu-central-1"])
+@pytest.mark.parametrize("operation,extra", GENERIC_CALLS, ids=[c[0] for c in GENERIC_CALLS])
+@pytest.mark.parametrize("token", [None, FAKE_SESSION_TOKEN], ids=["keys", "session"])
+def test_v4_on_an_mrap_signs_as_botocores_generic_signer(region, operation, extra, token):
     """signature_version="v4" with an MRAP: no SigV4 scheme to match, so
-    botocore[crt] signs with CrtSigV4Auth (not the S3 one: no
-    x-amz-content-sha256). fastboto refuses instead of signing differently."""
+    botocore signs with its generic SigV4Auth (no x-amz-content-sha256, the
+    path quoted again) for the client's signing region — the legacy endpoint
+    data's credential scope (us-east-1 for aws-global and s3-external-1)."""
+    kwargs = dict(region_name=region, config={"signature_version": "v4"}, aws_session_token=token)
+    ours, theirs = prepared_pair(kwargs, operation, dict(Bucket=MRAP, **extra))
+    assert "x-amz-content-sha256" not in {k.lower() for k in theirs.headers}, "harness: botocore's generic signer"
+    assert_same_view(view(ours.method, ours.url, ours.headers.items(), ours.body),
+                     view(theirs.method, theirs.url, theirs.headers.items(), theirs.body), kwargs)
+    region_botocore_signs_for = _scope_region(theirs)
+    assert region_botocore_signs_for == ("us-east-1" if region in ("aws-global", "s3-external-1") else region)
+    # The verifier recomputes botocore's own signature, then ours.
+    for request in (theirs, ours):
+        verify_sigv4(_as_captured(request), FAKE_SECRET_KEY, access_key=FAKE_ACCESS_KEY, session_token=token,
+                     region=region_botocore_signs_for, service="s3", generic=True)
+
+
+@needs_crt
+@pytest.mark.parametrize("kwargs", [
+    dict(region_name="us-west-2"),
+    dict(region_name="aws-global"),
+    dict(region_name="us-east-1", config={"s3": {"addressing_style": "path"}}),
+    dict(region_name="eu-west-1", config={"sigv4a_signing_region_set": "eu-*"}),
+    dict(region_name="ca-central-1", aws_session_token=FAKE_SESSION_TOKEN),
+    dict(region_name="us-east-1", endpoint_url="https://store.example/base/"),
+], ids=repr)
+@pytest.mark.parametrize("bucket", ["my-bucket", "my.dotted.bucket", "mybucket--usw2-az1--x-s3"])
+@pytest.mark.parametrize("operation,extra", GENERIC_CALLS[:2], ids=[c[0] for c in GENERIC_CALLS[:2]])
+def test_v4a_on_a_plain_bucket_signs_as_botocores_generic_signer(kwargs, bucket, operation, extra):
+    """signature_version="v4a" where the endpoint offers only SigV4: botocore's
+    generic SigV4a signer (CrtSigV4AsymAuth: no x-amz-content-sha256, the path
+    normalised and quoted again) for sigv4a_signing_region_set, else `*`."""
+    kwargs = dict(kwargs)
+    kwargs["config"] = {**kwargs.get("config", {}), "signature_version": "v4a"}
+    ours, theirs = prepared_pair(kwargs, operation, dict(Bucket=bucket, **extra))
+    assert is_sigv4a(theirs.headers["Authorization"]), "harness"
+    assert "x-amz-content-sha256" not in {k.lower() for k in theirs.headers}, "harness: botocore's generic signer"
+    assert_same_view(view(ours.method, ours.url, ours.headers.items(), ours.body),
+                     view(theirs.method, theirs.url, theirs.headers.items(), theirs.body), kwargs)
+    region_set = kwargs["config"].get("sigv4a_signing_region_set", "*")
+    for request in (theirs, ours):  # botocore's own signature verifies: the verifier is botocore's
+        verify_sigv4a(request.method, request.url, [(k, _text(v)) for k, v in request.headers.items()],
+                      _as_captured(request).body, FAKE_SECRET_KEY, access_key=FAKE_ACCESS_KEY,
+                      session_token=kwargs.get("aws_session_token"), region_set=region_set, generic=True)
+
+
+@needs_crt
+def test_v4_on_a_plain_bucket_is_s3s_signer():
+    """The same signature_version on a plain bucket matches the rules'
+    sigv4 scheme: botocore's S3 signer."""
     kwargs = dict(region_name="us-west-2", config={"signature_version": "v4"})
-    theirs = capture_botocore_prepared(botocore_client(**kwargs), "get_bucket_acl", Bucket=MRAP)
-    assert "x-amz-content-sha256" not in {k.lower() for k in theirs.headers}
-    with pytest.raises(fastboto.exceptions.UnsupportedSignatureVersionError, match="non-S3 v4 signer"):
-        fastboto_client(**kwargs).prepare_request("get_bucket_acl", Bucket=MRAP)
-    # The same signature_version on a plain bucket is botocore's S3 signer.
     ours, theirs = prepared_pair(kwargs, "get_bucket_acl", dict(Bucket="my-bucket"))
+    assert "x-amz-content-sha256" in {k.lower() for k in ours.headers}
     assert_same_view(view(ours.method, ours.url, ours.headers.items(), ours.body),
                      view(theirs.method, theirs.url, theirs.headers.items(), theirs.body), "v4 plain bucket")
 
 
 @needs_crt
-def test_s3v4a_on_a_plain_bucket_signs_for_the_client_region():
-    kwargs = dict(region_name="eu-west-3", config={"signature_version": "s3v4a"})
+@pytest.mark.parametrize("region", ["aws-global", "s3-external-1", "us-east-1", "eu-west-1"])
+def test_s3v4_on_an_mrap_signs_for_the_legacy_signing_region(region):
+    """s3v4 on a SigV4a-only MRAP: S3's SigV4 signer for the region botocore's
+    RequestSigner holds (aws-global signs for us-east-1)."""
+    kwargs = dict(region_name=region, config={"signature_version": "s3v4"})
+    ours, theirs = prepared_pair(kwargs, "get_bucket_acl", dict(Bucket=MRAP))
+    assert_same_view(view(ours.method, ours.url, ours.headers.items(), ours.body),
+                     view(theirs.method, theirs.url, theirs.headers.items(), theirs.body), kwargs)
+    verify_sigv4(_as_captured(ours), FAKE_SECRET_KEY, region=_scope_region(theirs), service="s3")
+
+
+@needs_crt
+@pytest.mark.parametrize("region,signing_region", [("eu-west-3", "eu-west-3"), ("aws-global", "us-east-1"),
+                                                   ("s3-external-1", "us-east-1")])
+def test_s3v4a_on_a_plain_bucket_signs_for_the_client_region(region, signing_region):
+    kwargs = dict(region_name=region, config={"signature_version": "s3v4a"})
     ours, theirs = prepared_pair(kwargs, "put_bucket_policy", dict(Bucket="my-bucket", Policy=POLICY))
-    assert _text(theirs.headers["X-Amz-Region-Set"]) == "eu-west-3"
+    assert _text(theirs.headers["X-Amz-Region-Set"]) == signing_region
     assert_same_view(view(ours.method, ours.url, ours.headers.items(), ours.body),
                      view(theirs.method, theirs.url, theirs.headers.items(), theirs.body), "s3v4a")
-    verify_prepared(ours, kwargs, region_set="eu-west-3", service="s3")
+    verify_prepared(ours, kwargs, region_set=signing_region, service="s3")
 
 
 def test_signature_and_token_stay_out_of_reprs_and_curl():
@@ -441,3 +522,25 @@ def test_without_awscrt_botocore_refuses_mrap_and_signs_outposts_with_sigv4():
         kwargs = dict(region_name="us-west-2")
         prepared = fastboto_client(**kwargs).prepare_request("delete_bucket_policy", Bucket=bucket)
         verify_prepared(prepared, kwargs, region_set="*", service=service)
+
+
+@needs_crt
+@pytest.mark.parametrize("source", ["config", "environment", "config-file"])
+@pytest.mark.parametrize("preference", ["sigv4", "sigv4a", "sigv4a,sigv4", "noAuth", "httpBearerAuth", "bogus"])
+@pytest.mark.parametrize("bucket", ["my-bucket", MRAP, "mybucket--usw2-az1--x-s3"])
+def test_auth_scheme_preference_does_not_steer_s3(source, preference, bucket, monkeypatch, tmp_path):
+    """botocore applies auth_scheme_preference only where the client has no
+    signature version of its own; an S3 client always has one (s3v4), so the
+    endpoint's auth scheme signs whatever the preference says."""
+    kwargs = dict(region_name="us-west-2")
+    if source == "config":
+        kwargs["config"] = {"auth_scheme_preference": preference}
+    elif source == "environment":
+        monkeypatch.setenv("AWS_AUTH_SCHEME_PREFERENCE", preference)
+    else:
+        config_file = tmp_path / "aws-config"
+        config_file.write_text(f"[default]\nauth_scheme_preference = {preference}\n")
+        monkeypatch.setenv("AWS_CONFIG_FILE", str(config_file))
+    ours, theirs = prepared_pair(kwargs, "get_bucket_policy", dict(Bucket=bucket))
+    assert_same_view(view(ours.method, ours.url, ours.headers.items(), ours.body),
+                     view(theirs.method, theirs.url, theirs.headers.items(), theirs.body), (source, preference))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 from typing import Any
 
 DEFAULT_TIMEOUT = 60
@@ -286,3 +287,61 @@ def _meta_account_id_endpoint_mode(kwargs: dict, settings: dict, is_unsigned: An
             f"Valid values are: {_ACCOUNT_ID_ENDPOINT_MODES}."
         )
     kwargs["account_id_endpoint_mode"] = mode
+
+
+# botocore.compat's IPv6 address (RFC 6874 zone ids included) pattern.
+_HEX = "[0-9A-Fa-f]{1,4}"
+_LS32 = "(?:{hex}:{hex}|{ipv4})".format(hex=_HEX, ipv4=r"(?:[0-9]{1,3}\.){3}[0-9]{1,3}")
+_IPV6_VARIATIONS = [
+    "(?:%(hex)s:){6}%(ls32)s",
+    "::(?:%(hex)s:){5}%(ls32)s",
+    "(?:%(hex)s)?::(?:%(hex)s:){4}%(ls32)s",
+    "(?:(?:%(hex)s:)?%(hex)s)?::(?:%(hex)s:){3}%(ls32)s",
+    "(?:(?:%(hex)s:){0,2}%(hex)s)?::(?:%(hex)s:){2}%(ls32)s",
+    "(?:(?:%(hex)s:){0,3}%(hex)s)?::%(hex)s:%(ls32)s",
+    "(?:(?:%(hex)s:){0,4}%(hex)s)?::%(ls32)s",
+    "(?:(?:%(hex)s:){0,5}%(hex)s)?::%(hex)s",
+    "(?:(?:%(hex)s:){0,6}%(hex)s)?::",
+]
+_UNSAFE_URL_CHARS = frozenset("\t\r\n")
+
+
+@functools.lru_cache(maxsize=1)
+def _endpoint_patterns():
+    import re
+
+    subs = {"hex": _HEX, "ls32": _LS32}
+    ipv6 = "(?:" + "|".join(v % subs for v in _IPV6_VARIATIONS) + ")"
+    unreserved = r"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._!\-~"
+    zone_id = "(?:%25|%)(?:[" + unreserved + "]|%[a-fA-F0-9]{2})+"
+    ipv6_addrz = re.compile("^" + r"\[" + ipv6 + r"(?:" + zone_id + r")?\]" + "$")
+    host = re.compile(r"^((?!-)[A-Z\d-]{1,63}(?<!-)\.)*((?!-)[A-Z\d-]{1,63}(?<!-))$", re.IGNORECASE)
+    return host, ipv6_addrz
+
+
+def check_endpoint_url(endpoint_url: str) -> None:
+    """botocore's ``EndpointCreator.create_endpoint`` check of the client's
+    endpoint URL (a custom one, or what its endpoint data gives the region):
+    ``ValueError("Invalid endpoint: ...")`` unless it has a DNS or IPv6 host.
+    ``urlsplit``'s own ValueError (e.g. "Invalid IPv6 URL") escapes as in botocore."""
+    from urllib.parse import urlparse, urlsplit
+
+    host_re, ipv6_re = _endpoint_patterns()
+
+    def valid_dns() -> bool:
+        if _UNSAFE_URL_CHARS.intersection(endpoint_url):
+            return False
+        hostname = urlsplit(endpoint_url).hostname
+        if hostname is None or len(hostname) > 255:
+            return False
+        if hostname[-1] == ".":
+            hostname = hostname[:-1]
+        return host_re.match(hostname) is not None
+
+    def valid_ipv6() -> bool:
+        if _UNSAFE_URL_CHARS.intersection(endpoint_url):
+            return False
+        return ipv6_re.match(f"[{urlparse(endpoint_url).hostname}]") is not None
+
+    if not valid_dns() and not valid_ipv6():
+        raise ValueError(f"Invalid endpoint: {endpoint_url}")

@@ -6,7 +6,7 @@ import sys
 from typing import Any, NamedTuple, Optional
 
 from . import _core
-from .config import Config, client_meta_config, config_from_botocore
+from .config import Config, check_endpoint_url, client_meta_config, config_from_botocore
 
 SUPPORTED_SERVICES = ("s3",)
 # The services boto3 has resource models for besides S3: fastboto refuses
@@ -292,6 +292,7 @@ class Session:
         if config is not None:
             _flatten_config(config, options)
         core = _core.CoreClient(options)
+        check_endpoint_url(core.endpoint_url)
         return S3(core, client_meta_config(config, core.resolved_config(), _is_unsigned))
 
     def aio_client(self, *args: Any, **kwargs: Any):
