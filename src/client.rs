@@ -58,6 +58,10 @@ pub struct ClientOptions {
     /// store values of `disable_host_prefix_injection`, `max_attempts`,
     /// ...), as found in the environment or config file.
     pub reported_settings: Vec<(&'static str, Option<String>)>,
+    /// botocore's config-store `s3` variable (the profile's `s3` block with
+    /// the known keys from the environment and top-level keys), which
+    /// `client.meta.config.s3` starts from.
+    pub s3_config_store: Option<Vec<(String, String)>>,
     /// Send Content-MD5 and no flexible checksum, as botocore < 1.36 did.
     pub legacy_content_md5: bool,
     /// A `defaults_mode` other than `legacy` set the defaults.

@@ -600,6 +600,7 @@ fn resolve_client_settings(args: &ClientArgs) -> Result<(ClientOptions, Context)
             .iter()
             .map(|name| (*name, ctx.setting(name)))
             .collect(),
+        s3_config_store: ctx.shared.s3_section(&ctx.env, &ctx.profile),
         sigv4a_signing_region_set: args
             .sigv4a_signing_region_set
             .clone()

@@ -52,6 +52,7 @@ def _view(url, headers, client):
         "headers": _headers(headers),
         "meta.region_name": client.meta.region_name,
         "meta.endpoint_url": client.meta.endpoint_url,
+        "meta.config.s3": client.meta.config.s3,
     }
 
 
@@ -209,6 +210,15 @@ CASES = [
       for r in ("us-east-1", "us-west-2", "aws-global", "us-gov-east-1")],
     Case("meta-dualstack-no-region-regional", region_name=None, config={"use_dualstack_endpoint": True},
          config_file="[default]\n" + s3_block(us_east_1_regional_endpoint="regional")),
+    # -- client.meta.config.s3: the config store's s3 variable + Config.s3 ---------
+    Case("meta-s3-file-block-unknown-keys", config_file="[default]\n" + s3_block(
+        addressing_style="path", use_dualstack_endpoint="True", foo="bar", payload_signing_enabled="yes")),
+    Case("meta-s3-file-block-and-config", config={"s3": {"addressing_style": "virtual", "extra": 1}},
+         config_file="[default]\n" + s3_block(addressing_style="path", use_arn_region="false")),
+    Case("meta-s3-top-level-and-env", env={"AWS_S3_DISABLE_MULTIREGION_ACCESS_POINTS": "TRUE",
+                                           "AWS_S3_USE_ARN_REGION": "false"},
+         config_file="[default]\ns3_use_arn_region = true\ns3_us_east_1_regional_endpoint = regional\n"),
+    Case("meta-s3-plain-string-section", config_file="[default]\ns3 = oops\ns3_use_arn_region = true\n"),
     # -- endpoint URLs botocore refuses at client creation ------------------------
     *[Case(f"endpoint-url-{i}", endpoint_url=u) for i, u in enumerate([
         "localhost:9000", "http://a b", "notaurl", "http://", "http://[::1", "http://[::1]:9000",

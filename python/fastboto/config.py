@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import functools
-from typing import Any
+from typing import Any, Optional
 
 DEFAULT_TIMEOUT = 60
 MAX_POOL_CONNECTIONS = 10
@@ -226,13 +226,36 @@ def client_meta_config(config: Config | None, resolved: dict, is_unsigned: Any) 
         preference = ",".join(item.replace(" ", "").replace("\t", "") for item in items)
     kwargs["auth_scheme_preference"] = preference
     kwargs["s3_disable_express_session_auth"] = resolved["s3_disable_express_session_auth"]
-    s3 = dict(config.s3) if config is not None and config.s3 is not None else None
+    s3 = _meta_s3(config, resolved["s3_config_store"])
     if resolved["smart_defaults"]:
         s3 = {"us_east_1_regional_endpoint": "regional", **(s3 or {})}
     if resolved["variant_dualstack"]:
         s3 = {**(s3 or {}), "use_dualstack_endpoint": True}
     kwargs["s3"] = s3
     return Config(**kwargs)
+
+
+# The config-store S3 variables botocore converts with ensure_boolean.
+_S3_BOOLEAN_VARIABLES = frozenset({
+    "use_accelerate_endpoint", "use_dualstack_endpoint", "payload_signing_enabled",
+    "use_arn_region", "s3_disable_multiregion_access_points",
+})
+
+
+def _meta_s3(config: Optional[Config], store: Optional[dict]) -> Optional[dict]:
+    """botocore's ``compute_s3_config``: the config store's ``s3`` variable
+    (its known boolean variables converted), updated with ``Config.s3``."""
+    if store is not None:
+        store = {
+            k: (v.lower() == "true" if k in _S3_BOOLEAN_VARIABLES else v) for k, v in store.items()
+        }
+    client_s3 = config.s3 if config is not None else None
+    if client_s3 is None:
+        return store
+    if store is None:
+        return dict(client_s3)
+    store.update(client_s3)
+    return store
 
 
 def _meta_retries(kwargs: dict, settings: dict, retry_mode: str) -> None:

@@ -123,6 +123,16 @@ impl CoreClient {
             settings.set_item(name, value)?;
         }
         out.set_item("settings", settings)?;
+        match &o.s3_config_store {
+            Some(pairs) => {
+                let s3 = PyDict::new(py);
+                for (key, value) in pairs {
+                    s3.set_item(key, value)?;
+                }
+                out.set_item("s3_config_store", s3)?;
+            }
+            None => out.set_item("s3_config_store", py.None())?,
+        }
         Ok(out)
     }
 
