@@ -218,7 +218,6 @@ CASES = [
     Case("meta-s3-top-level-and-env", env={"AWS_S3_DISABLE_MULTIREGION_ACCESS_POINTS": "TRUE",
                                            "AWS_S3_USE_ARN_REGION": "false"},
          config_file="[default]\ns3_use_arn_region = true\ns3_us_east_1_regional_endpoint = regional\n"),
-    Case("meta-s3-plain-string-section", config_file="[default]\ns3 = oops\ns3_use_arn_region = true\n"),
     # -- endpoint URLs botocore refuses at client creation ------------------------
     *[Case(f"endpoint-url-{i}", endpoint_url=u) for i, u in enumerate([
         "localhost:9000", "http://a b", "notaurl", "http://", "http://[::1", "http://[::1]:9000",
