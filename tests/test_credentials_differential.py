@@ -330,7 +330,7 @@ SCENARIOS = [
 # full differential test, expected to fail until fastboto matches.
 _WRAPPED = ("fastboto wraps the non-botocore exception botocore lets escape from ProcessProvider "
             "({}) in CredentialRetrievalError(provider='custom-process'); deliberate per "
-            "src/credentials/process.rs, not listed in the README's known differences")
+            "src/credentials/process.rs and listed in the README's known differences")
 _CRT_EMPTY = ("botocore with awscrt installed (botocore[crt], as here) signs through the CRT, which "
               "refuses an empty access key/secret with RuntimeError('34 (AWS_ERROR_INVALID_ARGUMENT)...'); "
               "fastboto signs with the empty strings (as botocore's pure-Python signer would)")
