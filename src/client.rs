@@ -142,6 +142,33 @@ pub(crate) fn utc_fields(secs: i64) -> (i64, i64, i64, i64, i64, i64) {
     (year, month, day, rem / 3600, (rem % 3600) / 60, rem % 60)
 }
 
+/// A credential holding CR or LF (a session token read from a file with a
+/// continuation line, say) makes a header HTTP cannot carry. The validator
+/// refuses such parameters before signing; the signer's own headers are
+/// checked here. botocore's http.client raises `ValueError('Invalid header
+/// value ...')`, which botocore wraps in HTTPClientError (not retried);
+/// fastboto raises that class too, but never shows the value: it is a
+/// credential.
+fn refuse_unsendable_credential_headers(request: &HttpRequest) -> Result<()> {
+    match request
+        .headers
+        .iter()
+        .find(|(_, v)| v.contains(['\r', '\n']))
+    {
+        None => Ok(()),
+        Some((name, _)) => {
+            let error = format!(
+                "Invalid header value for {name} (not shown: it holds a credential with a line break)"
+            );
+            Err(Error::Botocore {
+                class: "HTTPClientError",
+                message: format!("An HTTP Client raised an unhandled exception: {error}"),
+                kwargs: vec![("error", error)],
+            })
+        }
+    }
+}
+
 /// botocore's rate-limiter clock (`time.time()`).
 fn epoch_seconds() -> f64 {
     SystemTime::now()
@@ -684,6 +711,7 @@ impl Client {
                 }
             }
         }
+        refuse_unsendable_credential_headers(&request)?;
         request
             .headers
             .push(("User-Agent".into(), self.options.user_agent.clone()));
@@ -983,6 +1011,30 @@ fn splice_netloc(old_url: &str, new_endpoint: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_credential_with_a_line_break_is_an_http_client_error_that_hides_it() {
+        let mut request = HttpRequest {
+            method: "GET",
+            url: "https://b.s3.amazonaws.com/?policy".into(),
+            headers: vec![(
+                "X-Amz-Security-Token".into(),
+                "secret\nX-Injected: 1".into(),
+            )],
+            body: vec![],
+        };
+        let err = refuse_unsendable_credential_headers(&request).unwrap_err();
+        assert_eq!(err.class_name(), "HTTPClientError");
+        let shown = err.to_string();
+        assert!(
+            shown.contains("X-Amz-Security-Token") && !shown.contains("secret"),
+            "{shown}"
+        );
+        request.headers[0].1 = "secret\r".into();
+        assert!(refuse_unsendable_credential_headers(&request).is_err());
+        request.headers[0].1 = "fine\tvalue".into();
+        assert!(refuse_unsendable_credential_headers(&request).is_ok());
+    }
 
     #[test]
     fn bucket_names_follow_botocore_regexes() {
