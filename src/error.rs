@@ -185,6 +185,12 @@ pub enum Error {
         kwargs: Vec<(&'static str, String)>,
         message: String,
     },
+    /// `credential_process` printed something that is not JSON: botocore's
+    /// `json.loads` raises JSONDecodeError, which the binding rebuilds from
+    /// the output (never shown: it may hold credentials).
+    ProcessOutputNotJson {
+        output: HiddenText,
+    },
     /// A Python built-in exception botocore lets escape (`ValueError`,
     /// `KeyError`, `RuntimeError`), with its `str()`.
     Builtin {
@@ -236,6 +242,7 @@ impl Error {
             Error::RedirectRecursion => "RecursionError",
             Error::EndpointVariant { .. } => "EndpointVariantError",
             Error::Botocore { class, .. } | Error::Builtin { class, .. } => class,
+            Error::ProcessOutputNotJson { .. } => "JSONDecodeError",
             Error::Internal(_) => "FastbotoInternalError",
         }
     }
@@ -360,6 +367,7 @@ impl Error {
             Error::PayloadDecode { .. } => vec![],
             Error::Botocore { kwargs, .. } => kwargs.clone(),
             Error::Builtin { message, .. } => vec![("msg", message.clone())],
+            Error::ProcessOutputNotJson { output } => vec![("doc", output.0.clone())],
             Error::NoCredentials | Error::NoRegion | Error::Service(_) => vec![],
         }
     }
@@ -482,11 +490,24 @@ impl fmt::Display for Error {
             Error::Botocore { message, .. } | Error::Builtin { message, .. } => {
                 f.write_str(message)
             }
+            Error::ProcessOutputNotJson { .. } => {
+                f.write_str("credential_process printed something that is not JSON")
+            }
             Error::Internal(msg) => write!(f, "fastboto internal error: {msg}"),
         }
     }
 }
 
 impl std::error::Error for Error {}
+
+/// Text that may hold credentials: carried to the binding, never formatted.
+#[derive(Clone, PartialEq, Eq)]
+pub struct HiddenText(pub String);
+
+impl fmt::Debug for HiddenText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<hidden>")
+    }
+}
 
 pub type Result<T> = std::result::Result<T, Error>;

@@ -328,9 +328,6 @@ SCENARIOS = [
 
 # Cases where fastboto differs from botocore (see the reasons); each stays a
 # full differential test, expected to fail until fastboto matches.
-_WRAPPED = ("fastboto wraps the non-botocore exception botocore lets escape from ProcessProvider "
-            "({}) in CredentialRetrievalError(provider='custom-process'); deliberate per "
-            "src/credentials/process.rs and listed in the README's known differences")
 _CRT_EMPTY = ("botocore with awscrt installed (botocore[crt], as here) signs through the CRT, which "
               "refuses an empty access key/secret with RuntimeError('34 (AWS_ERROR_INVALID_ARGUMENT)...'); "
               "fastboto signs with the empty strings (as botocore's pure-Python signer would)")
@@ -342,12 +339,6 @@ XFAIL = {
     "client-explicit-empty-strings": (getattr(botocore.auth, "HAS_CRT", True), _CRT_EMPTY),
     "credentials-file-empty-values": (getattr(botocore.auth, "HAS_CRT", True), _CRT_EMPTY),
     "process-empty-strings": (getattr(botocore.auth, "HAS_CRT", True), _CRT_EMPTY),
-    "process-bad-json": _WRAPPED.format("json.JSONDecodeError; the message is serde's, not json's"),
-    "process-empty-output": _WRAPPED.format("json.JSONDecodeError; the message is serde's, not json's"),
-    "process-json-array": _WRAPPED.format("AttributeError"),
-    "process-empty-command": _WRAPPED.format("IndexError"),
-    "process-unbalanced-quote": _WRAPPED.format("shlex's ValueError"),
-    "process-nested-block": _WRAPPED.format("AttributeError; fastboto's message is its own"),
 }
 
 
@@ -539,10 +530,8 @@ def test_session_partial_explicit_credentials(kwargs, missing, capture_server):
 
 
 def test_credential_process_missing_binary(home, monkeypatch, capture_server):
-    """Documented difference (src/credentials/process.rs): botocore lets
-    FileNotFoundError escape from Session.get_credentials() and client();
-    fastboto raises CredentialRetrievalError(provider='custom-process')
-    with the OS error's text."""
+    """botocore lets FileNotFoundError escape from Session.get_credentials()
+    and client(); so does fastboto, with the same message."""
     missing = home / "no-such-credential-helper"
     Path(os.environ["AWS_CONFIG_FILE"]).write_text(f"[default]\ncredential_process = {missing} --flag\n")
     with pytest.raises(FileNotFoundError) as theirs:
@@ -552,13 +541,28 @@ def test_credential_process_missing_binary(home, monkeypatch, capture_server):
 
     for step in ("get_credentials", "client"):
         session = fastboto.Session()
-        with pytest.raises(Exception) as ours:
+        with pytest.raises(FileNotFoundError) as ours:
             session.get_credentials() if step == "get_credentials" else session.client("s3", region_name="us-east-1")
-        assert isinstance(ours.value, fastboto.exceptions.CredentialRetrievalError), step
-        assert isinstance(ours.value, botocore.exceptions.CredentialRetrievalError), step
-        expected = botocore.exceptions.CredentialRetrievalError(provider="custom-process", error_msg=str(theirs.value))
-        assert str(ours.value) == str(expected), step
+        assert str(ours.value) == str(theirs.value), step
+        assert ours.value.errno == theirs.value.errno == 2, step
     assert not capture_server.requests
+
+
+def test_credential_process_bad_json_is_pythons_json_error(home):
+    """The JSONDecodeError is json's own (position, message), and the output
+    it holds stays out of its message."""
+    import json
+
+    script = home / "bad-json-helper"
+    script.write_text('#!/bin/sh\nprintf \'{"AccessKeyId": "AKIAFAKE", "SecretAccessKey": "s3cr3t",\'\n')
+    script.chmod(0o755)
+    Path(os.environ["AWS_CONFIG_FILE"]).write_text(f"[default]\ncredential_process = {script}\n")
+    with pytest.raises(json.JSONDecodeError) as theirs:
+        _boto3_session().get_credentials()
+    with pytest.raises(json.JSONDecodeError) as ours:
+        fastboto.Session().get_credentials()
+    assert (str(ours.value), ours.value.pos) == (str(theirs.value), theirs.value.pos)
+    assert "s3cr3t" not in str(ours.value) and "s3cr3t" not in repr(ours.value)
 
 
 # ---------------------------------------------------------------------------

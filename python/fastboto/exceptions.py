@@ -226,6 +226,8 @@ _BUILTINS = {
     "FileNotFoundError": FileNotFoundError,
     "PermissionError": PermissionError,
     "IsADirectoryError": IsADirectoryError,
+    "IndexError": IndexError,
+    "AttributeError": AttributeError,
 }
 
 # Error codes botocore's error factory turns into classes for S3.
@@ -451,6 +453,44 @@ def _parser_error_class() -> type:
     return ParserError
 
 
+def _os_error(cls: type, msg: str) -> Exception:
+    """``OSError(errno, strerror, filename)`` from its ``str()``
+    (``[Errno 2] No such file or directory: 'x'``), so the attributes are
+    Python's too."""
+    import ast
+    import re
+
+    match = re.fullmatch(r"\[Errno (-?\d+)\] (.*?): ('.*'|\".*\")", msg, re.DOTALL)
+    if match is None:
+        return cls(msg)
+    try:
+        filename = ast.literal_eval(match.group(3))
+    except (ValueError, SyntaxError):
+        return cls(msg)
+    error = cls(int(match.group(1)), match.group(2), filename)
+    return error if str(error) == msg else cls(msg)
+
+
+def _json_decode_error(doc: str) -> Exception:
+    """The JSONDecodeError botocore's ``json.loads`` raises for what a
+    credential_process printed (the document stays out of the message)."""
+    import json
+
+    try:
+        json.loads(doc)
+    except json.JSONDecodeError as e:
+        return e
+    # JSON Python reads but the core does not (NaN, lone surrogate escapes).
+    classes = _build()
+    return classes["CredentialRetrievalError"](
+        provider="custom-process",
+        error_msg=(
+            "credential_process printed JSON fastboto cannot read "
+            "(NaN, Infinity or a lone surrogate)"
+        ),
+    )
+
+
 def _from_core(class_name: str, kwargs: dict, response: Any, operation_name: str) -> Exception:
     """Called by the Rust core to build the exception for one of its errors."""
     builtin = _BUILTINS.get(class_name)
@@ -460,7 +500,11 @@ def _from_core(class_name: str, kwargs: dict, response: Any, operation_name: str
             import ast
 
             return KeyError(ast.literal_eval(msg))
+        if issubclass(builtin, OSError):
+            return _os_error(builtin, msg)
         return builtin(msg)
+    if class_name == "JSONDecodeError":
+        return _json_decode_error(kwargs["doc"])
     if class_name == "ParserError":
         # dateutil's, as botocore's credential providers let it escape;
         # its str() is args[0] % args[1:].

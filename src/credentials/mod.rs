@@ -558,10 +558,10 @@ fn process_provider(ctx: &Ctx) -> Result<Option<CredentialSource>> {
         ConfigValue::Str(command) => {
             process::load(command, ctx.env, account_id.as_deref()).map(Some)
         }
-        // botocore would hand the dict to shlex and fail with an AttributeError.
-        ConfigValue::Nested(_) => Err(Error::CredentialRetrieval {
-            provider: "custom-process".into(),
-            error_msg: "credential_process must be a string, not a nested block".into(),
+        // botocore hands the dict to shlex, which reads it as a stream.
+        ConfigValue::Nested(_) => Err(Error::Builtin {
+            class: "AttributeError",
+            message: "'dict' object has no attribute 'read'".into(),
         }),
     }
 }

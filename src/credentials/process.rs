@@ -41,20 +41,27 @@ pub struct ProcessOutput {
 /// a missing `AccessKeyId` / `SecretAccessKey` → "Missing required key in
 /// response: 'AccessKeyId'".
 ///
-/// Where botocore lets a non-botocore exception escape (a shlex
-/// `ValueError`, `IndexError` for an empty command, `FileNotFoundError`,
-/// `JSONDecodeError`, `AttributeError` for non-object JSON,
-/// `UnicodeDecodeError`), we return `CredentialRetrieval` with that
-/// exception's message (JSON errors: serde's wording) since the crate's
-/// error type has no such classes.
+/// Where botocore lets a Python exception escape, the same one: shlex's
+/// `ValueError`, `IndexError` for an empty command, `FileNotFoundError`
+/// (and the other `OSError`s of starting it), `UnicodeDecodeError` and
+/// `JSONDecodeError` for what it printed (both rebuilt by the binding from
+/// the output, so the messages are Python's), `AttributeError` for JSON
+/// that is not an object.
 pub fn run_credential_process(
     command: &str,
     env: &Env,
     profile_account_id: Option<&str>,
 ) -> Result<ProcessOutput> {
-    let argv = shlex_split(command).map_err(retrieval)?;
+    let argv = shlex_split(command).map_err(|message| Error::Builtin {
+        class: "ValueError",
+        message: message.to_string(),
+    })?;
     let Some((program, args)) = argv.split_first() else {
-        return Err(retrieval("list index out of range"));
+        // subprocess.Popen([]) reading args[0].
+        return Err(Error::Builtin {
+            class: "IndexError",
+            message: "list index out of range".into(),
+        });
     };
     let mut cmd = Command::new(program);
     cmd.args(args)
@@ -69,22 +76,26 @@ pub fn run_credential_process(
     }
     let child = cmd
         .spawn()
-        .map_err(|e| retrieval(os_error_message(&e, program)))?;
+        .map_err(|e| super::http::os_error(&e, program))?;
     let output = child
         .wait_with_output()
-        .map_err(|e| retrieval(os_error_message(&e, program)))?;
+        .map_err(|e| super::http::os_error(&e, program))?;
     if !output.status.success() {
         return Err(retrieval(
             String::from_utf8_lossy(&output.stderr).into_owned(),
         ));
     }
-    let stdout = String::from_utf8(output.stdout).map_err(|e| retrieval(utf8_error_message(&e)))?;
-    let parsed: Value = serde_json::from_str(&stdout).map_err(|e| retrieval(e.to_string()))?;
+    let stdout = String::from_utf8(output.stdout).map_err(|e| Error::PayloadDecode {
+        body: e.into_bytes(),
+    })?;
+    let parsed: Value = serde_json::from_str(&stdout).map_err(|_| Error::ProcessOutputNotJson {
+        output: crate::error::HiddenText(stdout.clone()),
+    })?;
     let Value::Object(map) = &parsed else {
-        return Err(retrieval(format!(
-            "'{}' object has no attribute 'get'",
-            py_type_name(&parsed)
-        )));
+        return Err(Error::Builtin {
+            class: "AttributeError",
+            message: format!("'{}' object has no attribute 'get'", py_type_name(&parsed)),
+        });
     };
     match map.get("Version") {
         Some(v) if equals_one(v) => {}
@@ -233,19 +244,6 @@ pub(crate) fn os_error_message(e: &std::io::Error, program: &str) -> String {
         }
         None => e.to_string(),
     }
-}
-
-/// The message of Python's `UnicodeDecodeError` for strict UTF-8.
-fn utf8_error_message(e: &std::string::FromUtf8Error) -> String {
-    let bytes = e.as_bytes();
-    let pos = e.utf8_error().valid_up_to();
-    let byte = bytes[pos];
-    let reason = match e.utf8_error().error_len() {
-        None => "unexpected end of data",
-        Some(_) if (0x80..=0xc1).contains(&byte) || byte >= 0xf5 => "invalid start byte",
-        Some(_) => "invalid continuation byte",
-    };
-    format!("'utf-8' codec can't decode byte 0x{byte:02x} in position {pos}: {reason}")
 }
 
 fn py_type_name(v: &Value) -> &'static str {

@@ -489,24 +489,53 @@ fn credential_process_failures_match_botocore_messages() {
 }
 
 #[test]
-fn credential_process_python_exceptions_become_retrieval_errors() {
-    // botocore: FileNotFoundError, IndexError, ValueError, AttributeError, JSONDecodeError.
+fn credential_process_python_exceptions_escape_as_in_botocore() {
+    let err = |command: &str| chain_of(&unset(), &env(&[]), &process_cfg(command)).unwrap_err();
+    let builtin = |command: &str| match err(command) {
+        Error::Builtin { class, message } => (class, message),
+        other => panic!("unexpected {other:?}"),
+    };
     assert_eq!(
-        process_err("/nonexistent/cmd arg"),
-        "[Errno 2] No such file or directory: '/nonexistent/cmd'"
+        builtin("/nonexistent/cmd arg"),
+        (
+            "FileNotFoundError",
+            "[Errno 2] No such file or directory: '/nonexistent/cmd'".into()
+        )
     );
-    assert_eq!(process_err(""), "list index out of range");
-    assert_eq!(process_err("printf \"abc"), "No closing quotation");
     assert_eq!(
-        process_err("printf '[1]'"),
-        "'list' object has no attribute 'get'"
+        builtin(""),
+        ("IndexError", "list index out of range".into())
     );
-    assert!(!process_err("printf nope").is_empty());
-    assert!(!process_err("true").is_empty());
     assert_eq!(
-        process_err(r"printf '\377'"),
-        "'utf-8' codec can't decode byte 0xff in position 0: invalid start byte"
+        builtin("printf \"abc"),
+        ("ValueError", "No closing quotation".into())
     );
+    assert_eq!(
+        builtin("printf '[1]'"),
+        (
+            "AttributeError",
+            "'list' object has no attribute 'get'".into()
+        )
+    );
+    // The binding rebuilds these two from the output with Python's json /
+    // bytes.decode, so the messages are Python's.
+    for (command, output) in [("printf nope", "nope"), ("true", "")] {
+        match err(command) {
+            Error::ProcessOutputNotJson { output: got } => assert_eq!(got.0, output),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    let hidden = format!(
+        "{:?}",
+        Error::ProcessOutputNotJson {
+            output: crate::error::HiddenText("SECRET".into())
+        }
+    );
+    assert!(!hidden.contains("SECRET"), "{hidden}");
+    assert!(matches!(
+        err(r"printf '\377'"),
+        Error::PayloadDecode { body } if body == b"\xff"
+    ));
 }
 
 // ---- legacy local files ----
