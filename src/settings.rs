@@ -8,7 +8,9 @@ use std::time::Duration;
 use crate::client::{ClientOptions, RetryMode, SignatureVersion};
 use crate::config_file::{ActiveProfile, Env, SharedConfig};
 use crate::credentials::{self, ChainOptions, CredentialSource, ExplicitCredentials};
-use crate::endpoint::{self, ClientEndpointConfig, ClientEndpointExtras};
+use crate::endpoint::{
+    self, ClientContext, ClientEndpointConfig, ClientEndpointExtras, RulesetFlag,
+};
 use crate::error::{Error, Result};
 use crate::transport::TransportOptions;
 
@@ -70,6 +72,11 @@ pub struct ClientArgs {
     pub s3_disable_multiregion_access_points: Option<bool>,
     /// `Config(s3={"disable_s3_express_session_auth": ...})` as given.
     pub s3_disable_express_session_auth: Option<RawFlag>,
+    /// Every `Config(s3=...)` entry, typed as the endpoint rules see it
+    /// (`None`: the value is Python's `None`).
+    pub s3_entries: Vec<(String, Option<RulesetFlag>)>,
+    /// `Config(client_context_params=...)`, typed the same way.
+    pub client_context_params: Vec<(String, Option<RulesetFlag>)>,
     pub legacy_content_md5: Option<bool>,
     pub s3_payload_signing_enabled: Option<bool>,
     pub use_fips_endpoint: Option<bool>,
@@ -275,6 +282,62 @@ fn user_agent_char(c: char) -> char {
     }
 }
 
+/// The config store's `s3` variables botocore converts with `ensure_boolean`;
+/// the section's other keys stay strings.
+const S3_BOOLEAN_VARIABLES: [&str; 5] = [
+    "use_accelerate_endpoint",
+    "use_dualstack_endpoint",
+    "payload_signing_enabled",
+    "use_arn_region",
+    "s3_disable_multiregion_access_points",
+];
+
+/// The S3 ruleset's client context as botocore's `ClientArgsCreator`
+/// builds it — `Config(client_context_params=...)` updated with
+/// `compute_s3_config` (the config store's `s3` section updated with
+/// `Config(s3=...)`) — and which of the builtins botocore takes from that
+/// S3 config are not bools.
+fn client_context(
+    args: &ClientArgs,
+    store: Option<&[(String, String)]>,
+) -> (ClientContext, Vec<&'static str>) {
+    // Outer `None`: the S3 config has no such key.
+    let s3_value = |key: &str| -> Option<Option<RulesetFlag>> {
+        if let Some((_, v)) = args.s3_entries.iter().find(|(k, _)| k == key) {
+            return Some(*v);
+        }
+        let (_, v) = store?.iter().find(|(k, _)| k == key)?;
+        Some(Some(if S3_BOOLEAN_VARIABLES.contains(&key) {
+            RulesetFlag::Bool(v.eq_ignore_ascii_case("true"))
+        } else {
+            RulesetFlag::NotBool
+        }))
+    };
+    let mut context = ClientContext::default();
+    for (snake, _) in ClientContext::NAMES {
+        let value = s3_value(snake).unwrap_or_else(|| {
+            args.client_context_params
+                .iter()
+                .find(|(k, _)| k == snake)
+                .and_then(|(_, v)| *v)
+        });
+        context.set(snake, value);
+    }
+    let builtins_not_bool = [
+        ("Accelerate", "use_accelerate_endpoint"),
+        ("UseArnRegion", "use_arn_region"),
+        (
+            "DisableMultiRegionAccessPoints",
+            "s3_disable_multiregion_access_points",
+        ),
+    ]
+    .into_iter()
+    .filter(|(_, key)| s3_value(key) == Some(Some(RulesetFlag::NotBool)))
+    .map(|(name, _)| name)
+    .collect();
+    (context, builtins_not_bool)
+}
+
 fn parse_bool(value: Option<String>) -> Option<bool> {
     value.map(|v| v.trim().eq_ignore_ascii_case("true"))
 }
@@ -465,10 +528,14 @@ fn resolve_client_settings(args: &ClientArgs) -> Result<(ClientOptions, Context)
             });
         }
     }
+    let s3_config_store = ctx.shared.s3_section(&ctx.env, &ctx.profile);
+    let (client_context, builtins_not_bool) = client_context(args, s3_config_store.as_deref());
     let endpoint_extras = ClientEndpointExtras {
         config_region_name: args.config_region_name.clone(),
         s3_disable_express_session_auth: s3_disable_express_session_auth(args, &ctx)?,
         use_ssl: Some(args.use_ssl),
+        client_context,
+        builtins_not_bool,
     };
     let legacy_endpoint = endpoint::legacy_client_endpoint(&endpoint, &endpoint_extras)?;
     let region = endpoint::client_region_name(&endpoint, &endpoint_extras);
@@ -600,7 +667,7 @@ fn resolve_client_settings(args: &ClientArgs) -> Result<(ClientOptions, Context)
             .iter()
             .map(|name| (*name, ctx.setting(name)))
             .collect(),
-        s3_config_store: ctx.shared.s3_section(&ctx.env, &ctx.profile),
+        s3_config_store,
         sigv4a_signing_region_set: args
             .sigv4a_signing_region_set
             .clone()

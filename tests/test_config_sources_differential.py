@@ -29,6 +29,7 @@ from hypothesis import strategies as st
 import fastboto
 from support.ours import botocore_client, fastboto_client
 from support.reference import capture_botocore_prepared, parse_authorization, scrub
+from support.sigv4a import is_sigv4a, parse_sigv4a_authorization
 
 PARAMS = {"Policy": '{"Version": "2012-10-17"}'}
 COMPARED = ("x-amz-content-sha256", "content-md5", "x-amz-sdk-checksum-algorithm")
@@ -43,12 +44,20 @@ def _headers(headers) -> Dict[str, str]:
     return out
 
 
+def _scope(auth: str):
+    """SigV4: (region, service) of the credential scope; SigV4a (MRAPs): the
+    service and the region set."""
+    if is_sigv4a(auth):
+        return ("sigv4a", parse_sigv4a_authorization(auth).service)
+    return parse_authorization(auth).scope[2:4]
+
+
 def _view(url, headers, client):
     auth = headers["Authorization"]
     auth = auth.decode() if isinstance(auth, bytes) else auth
     return {
         "url": url,
-        "scope": parse_authorization(auth).scope[2:4],
+        "scope": _scope(auth),
         "headers": _headers(headers),
         "meta.region_name": client.meta.region_name,
         "meta.endpoint_url": client.meta.endpoint_url,
@@ -104,6 +113,9 @@ class Case:
 def s3_block(**settings_) -> str:
     return "s3 =\n" + "".join(f"    {k} = {v}\n" for k, v in settings_.items())
 
+
+AP_ARN = "arn:aws:s3:us-west-2:123456789012:accesspoint:myendpoint"
+MRAP_ARN = "arn:aws:s3::123456789012:accesspoint:mfzwi23gnjvgw.mrap"
 
 SERVICES = "[services local]\ns3 =\n    endpoint_url = http://services.example:9000\n"
 
@@ -311,6 +323,47 @@ CASES = [
     Case("file-defaults-mode-standard", config_file="[default]\ndefaults_mode = standard\n", region_name="us-east-1"),
     Case("defaults-mode-standard-explicit-legacy-endpoint", config={"defaults_mode": "standard"},
          config_file="[default]\n" + s3_block(us_east_1_regional_endpoint="legacy"), region_name="us-east-1"),
+    # -- the ruleset's client context: Config(client_context_params) updated with ----
+    # -- the whole S3 config, over the builtins; values type-checked by the rules ----
+    *[Case(f"client-context-{name}-{value}", config={"client_context_params": {name: value}}, bucket=bucket,
+           region_name="us-east-1")
+      for name, bucket in (("force_path_style", "my-bucket"), ("accelerate", "my-bucket"),
+                           ("use_arn_region", AP_ARN), ("disable_multi_region_access_points", MRAP_ARN))
+      for value in (True, False, "true", 1, None)],
+    Case("client-context-camel-case-ignored", config={"client_context_params": {"ForcePathStyle": True}}),
+    Case("client-context-unknown-key", config={"client_context_params": {"nope": "x"}}),
+    Case("client-context-over-addressing-style", config={
+        "client_context_params": {"force_path_style": True}, "s3": {"addressing_style": "virtual"}}),
+    Case("client-context-false-over-addressing-path", config={
+        "client_context_params": {"force_path_style": False}, "s3": {"addressing_style": "path"}}),
+    Case("client-context-accelerate-with-path-style", config={
+        "client_context_params": {"accelerate": True}, "s3": {"addressing_style": "path"}}),
+    Case("client-context-accelerate-and-fips", config={
+        "client_context_params": {"accelerate": True}, "use_fips_endpoint": True}),
+    Case("client-context-path-style-with-endpoint-url", endpoint_url="https://minio.example.com",
+         config={"client_context_params": {"force_path_style": False}}),
+    Case("client-context-path-style-arn", bucket=AP_ARN,
+         config={"client_context_params": {"force_path_style": True}}),
+    Case("client-context-use-arn-region-vs-config-s3", bucket=AP_ARN, region_name="us-east-1", config={
+        "client_context_params": {"use_arn_region": True}, "s3": {"use_arn_region": False}}),
+    Case("client-context-s3-none-unsets", config={
+        "client_context_params": {"force_path_style": True}, "s3": {"force_path_style": None}}),
+    Case("client-context-vs-file-s3-block", config={"client_context_params": {"force_path_style": True}},
+         config_file="[default]\n" + s3_block(force_path_style="false")),
+    *[Case(f"config-s3-{key}-{value}", config={"s3": {key: value}}, bucket=bucket, region_name="us-east-1")
+      for key, bucket in (("force_path_style", "my-bucket"), ("accelerate", "my-bucket"),
+                          ("use_accelerate_endpoint", "my-bucket"), ("use_arn_region", AP_ARN),
+                          ("s3_disable_multiregion_access_points", MRAP_ARN),
+                          ("disable_multi_region_access_points", MRAP_ARN))
+      for value in (True, False, "true", "false", 0)],
+    *[Case(f"file-s3-{key}-{value}", config_file="[default]\n" + s3_block(**{key: value}), bucket=bucket,
+           region_name="us-east-1")
+      for key, bucket in (("force_path_style", "my-bucket"), ("accelerate", "my-bucket"),
+                          ("disable_multi_region_access_points", MRAP_ARN), ("use_arn_region", AP_ARN),
+                          ("s3_disable_multiregion_access_points", MRAP_ARN))
+      for value in ("true", "false")],
+    Case("env-disable-mrap-with-client-context-false", env={"AWS_S3_DISABLE_MULTIREGION_ACCESS_POINTS": "true"},
+         config={"client_context_params": {"disable_multi_region_access_points": False}}, bucket=MRAP_ARN),
     # -- request checksum / payload settings from the sources --------------------------
     *[Case(f"env-request-checksum-{v}", env={"AWS_REQUEST_CHECKSUM_CALCULATION": v})
       for v in ("when_required", "WHEN_REQUIRED", "when_supported")],

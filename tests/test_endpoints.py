@@ -126,17 +126,49 @@ def assert_same(ours, theirs, context):
         assert ours == theirs, scrub(f"{ours} vs {theirs} for {context}")
 
 
+# Ruleset parameters a client sets only through its configuration; a case
+# needing another one (Key, CopySource, ...) is for operations we do not have.
+_CLIENT_PARAMS = {"Bucket", "Region", "UseFIPS", "UseDualStack", "Endpoint", "ForcePathStyle", "Accelerate",
+                  "UseGlobalEndpoint", "UseArnRegion", "DisableMultiRegionAccessPoints",
+                  "UseS3ExpressControlEndpoint", "DisableS3ExpressSessionAuth"}
+_BUILTIN_OF = {"Region": "AWS::Region", "UseFIPS": "AWS::UseFIPS", "UseDualStack": "AWS::UseDualStack",
+               "Endpoint": "SDK::Endpoint"}
+# The S3 model's clientContextParams: Config(client_context_params=...) keys.
+_CLIENT_CONTEXT_OF = {"Accelerate": "accelerate", "ForcePathStyle": "force_path_style",
+                      "UseArnRegion": "use_arn_region",
+                      "DisableMultiRegionAccessPoints": "disable_multi_region_access_points"}
+
+
 def _vector_configs():
+    """(builtins, bucket, client context) per case. Cases with operation
+    inputs give their built-ins; params-only cases (rule-level, no operation)
+    are reached through client configuration when a bucket operation can
+    take their parameters: the built-ins as client arguments, the model's
+    client-context parameters through Config(client_context_params=...)
+    (UseS3ExpressControlEndpoint is every one of our operations' static
+    parameter, so botocore and fastboto both set it)."""
     if not VECTORS.exists():
         return []
     cases = []
     for case in json.loads(VECTORS.read_text())["testCases"]:
+        doc = case["documentation"][:60]
         for op_input in case.get("operationInputs", []):
             bucket = op_input.get("operationParams", {}).get("Bucket")
             builtins = op_input.get("builtInParams", {})
             if not bucket or "SDK::Endpoint" in builtins and not builtins["SDK::Endpoint"].startswith("http"):
                 continue
-            cases.append(pytest.param(builtins, bucket, id=f"{case['documentation'][:60]}|{bucket[:30]}"))
+            cases.append(pytest.param(builtins, bucket, None, id=f"{doc}|{bucket[:30]}"))
+        params = case["params"]
+        if case.get("operationInputs") or "Bucket" not in params or set(params) - _CLIENT_PARAMS:
+            continue
+        if not str(params.get("Endpoint", "http")).startswith("http"):
+            continue  # botocore refuses such an endpoint_url at client creation
+        builtins = {_BUILTIN_OF[k]: v for k, v in params.items() if k in _BUILTIN_OF}
+        builtins["AWS::S3::UseGlobalEndpoint"] = params.get("UseGlobalEndpoint", False)
+        if "DisableS3ExpressSessionAuth" in params:
+            builtins["DisableS3ExpressSessionAuth"] = params["DisableS3ExpressSessionAuth"]
+        context = {_CLIENT_CONTEXT_OF[k]: v for k, v in params.items() if k in _CLIENT_CONTEXT_OF}
+        cases.append(pytest.param(builtins, params["Bucket"], context, id=f"params:{doc}|{params['Bucket'][:30]}"))
     return cases
 
 
@@ -160,6 +192,8 @@ def client_kwargs_from_builtins(builtins):
         s3["us_east_1_regional_endpoint"] = "legacy" if builtins["AWS::S3::UseGlobalEndpoint"] else "regional"
     if builtins.get("AWS::S3::DisableMultiRegionAccessPoints"):
         s3["s3_disable_multiregion_access_points"] = True
+    if "DisableS3ExpressSessionAuth" in builtins:  # not a builtin: the client's setting
+        s3["disable_s3_express_session_auth"] = builtins["DisableS3ExpressSessionAuth"]
     if s3:
         config["s3"] = s3
     kw["config"] = config or None
@@ -167,10 +201,12 @@ def client_kwargs_from_builtins(builtins):
 
 
 @pytest.mark.skipif(not VECTORS.exists(), reason="../shared/vectors is not beside the checkout")
-@pytest.mark.parametrize("builtins,bucket", _vector_configs())
+@pytest.mark.parametrize("builtins,bucket,client_context", _vector_configs())
 @pytest.mark.parametrize("operation", OPERATIONS)
-def test_official_endpoint_vector_configurations(builtins, bucket, operation, monkeypatch):
+def test_official_endpoint_vector_configurations(builtins, bucket, client_context, operation, monkeypatch):
     kwargs = client_kwargs_from_builtins(builtins)
+    if client_context is not None:
+        kwargs["config"] = {**(kwargs["config"] or {}), "client_context_params": client_context}
     ours, theirs = both(kwargs, operation, bucket)
     if isinstance(ours, Exception) and type(ours).__name__ == "NoCredentialsError":
         pytest.fail("credentials are explicit in these tests")
@@ -190,7 +226,14 @@ BUCKETS = st.one_of(
                      "arn:aws-cn:s3:cn-north-1:123456789012:accesspoint:myendpoint"]),
     st.from_regex(r"[a-z0-9][a-z0-9.\-]{1,20}[a-z0-9]", fullmatch=True),
 )
+# Config(client_context_params=...): the ruleset's client-context parameters
+# by their snake-case names, over the built-ins; non-bools are refused.
+CLIENT_CONTEXT = st.dictionaries(
+    st.sampled_from(["accelerate", "force_path_style", "use_arn_region", "disable_multi_region_access_points",
+                     "disable_s3_express_session_auth", "ForcePathStyle"]),
+    st.one_of(st.booleans(), st.none(), st.just("true")), max_size=2)
 CONFIGS = st.fixed_dictionaries({}, optional={
+    "client_context_params": CLIENT_CONTEXT,
     "use_fips_endpoint": st.booleans(),
     "use_dualstack_endpoint": st.booleans(),
     "s3": st.fixed_dictionaries({}, optional={
@@ -198,7 +241,8 @@ CONFIGS = st.fixed_dictionaries({}, optional={
         "use_accelerate_endpoint": st.booleans(),
         "use_dualstack_endpoint": st.booleans(),
         "us_east_1_regional_endpoint": st.sampled_from(["legacy", "regional"]),
-        "use_arn_region": st.booleans(),
+        "use_arn_region": st.one_of(st.booleans(), st.just("false")),
+        "force_path_style": st.booleans(),
     }),
 })
 ENDPOINTS = st.sampled_from([None, None, None, "http://127.0.0.1:9000", "https://minio.example.com",

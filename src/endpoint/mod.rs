@@ -51,6 +51,10 @@ pub struct EndpointParams {
     pub use_arn_region: Option<bool>,
     pub use_s3_express_control_endpoint: Option<bool>,
     pub disable_s3_express_session_auth: Option<bool>,
+    /// Boolean parameters whose value, as botocore's client passes it, is
+    /// not a bool (`Config(s3={"use_arn_region": "true"})`): the ruleset's
+    /// input check refuses them before any rule runs.
+    pub not_bool: Vec<&'static str>,
 }
 
 /// Ruleset parameter names, in the order of [`EndpointParams::values`].
@@ -159,6 +163,13 @@ pub fn preload() -> Result<(), Error> {
 /// exception class botocore's S3 client turns some of them into).
 pub fn resolve(params: &EndpointParams) -> Result<ResolvedEndpoint, Error> {
     let c = compiled()?;
+    // `RuleSet.process_input_parameters` checks the parameters in the
+    // ruleset's order and stops at the first of the wrong type.
+    if let Some(name) = PARAM_NAMES.iter().find(|n| params.not_bool.contains(n)) {
+        return Err(Error::EndpointResolution {
+            msg: format!("Value ({name}) is the wrong type. Must be <class 'bool'>."),
+        });
+    }
     let mut inputs: Vec<Option<Value>> = vec![None; c.rules.params.len()];
     for (slot, value) in c.param_slots.iter().zip(params.values()) {
         if let Some(slot) = slot {
@@ -260,6 +271,85 @@ pub struct ClientEndpointExtras {
     /// The client's `use_ssl` (default `true`); only read by
     /// [`resolve_bucket_operation`].
     pub use_ssl: Option<bool>,
+    /// botocore's client context for the S3 ruleset.
+    pub client_context: ClientContext,
+    /// Builtins taken from `Config(s3=...)` values that are not bools
+    /// (ruleset parameter names: `Accelerate`, `UseArnRegion`,
+    /// `DisableMultiRegionAccessPoints`).
+    pub builtins_not_bool: Vec<&'static str>,
+}
+
+/// A boolean ruleset parameter's value as botocore hands it to the rules,
+/// which check its type: a `"true"` string is refused, not read as true.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RulesetFlag {
+    Bool(bool),
+    NotBool,
+}
+
+/// The S3 client-context parameters: `Config(client_context_params=...)`
+/// updated with the whole S3 config (`compute_s3_config`), looked up by the
+/// parameters' snake-case names. They take precedence over the builtins
+/// (`EndpointRulesetResolver._get_provider_params`). `None`: not set, or
+/// set to `None`. `DisableS3ExpressSessionAuth` is not here: botocore always
+/// overwrites it with the resolved setting.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClientContext {
+    pub accelerate: Option<RulesetFlag>,
+    pub force_path_style: Option<RulesetFlag>,
+    pub use_arn_region: Option<RulesetFlag>,
+    pub disable_multi_region_access_points: Option<RulesetFlag>,
+}
+
+impl ClientContext {
+    /// (snake-case name in the client context, ruleset parameter name).
+    pub const NAMES: [(&'static str, &'static str); 4] = [
+        ("accelerate", "Accelerate"),
+        ("force_path_style", "ForcePathStyle"),
+        ("use_arn_region", "UseArnRegion"),
+        (
+            "disable_multi_region_access_points",
+            "DisableMultiRegionAccessPoints",
+        ),
+    ];
+
+    pub fn set(&mut self, snake_name: &str, value: Option<RulesetFlag>) {
+        match snake_name {
+            "accelerate" => self.accelerate = value,
+            "force_path_style" => self.force_path_style = value,
+            "use_arn_region" => self.use_arn_region = value,
+            "disable_multi_region_access_points" => self.disable_multi_region_access_points = value,
+            _ => {}
+        }
+    }
+
+    /// Overrides the builtins in `p` (static context parameters are applied
+    /// after, and win).
+    fn apply(&self, builtins_not_bool: &[&'static str], p: &mut EndpointParams) {
+        let mut not_bool: Vec<&'static str> = Vec::new();
+        let mut take =
+            |name: &'static str, value: Option<RulesetFlag>, field: &mut bool| match value {
+                Some(RulesetFlag::Bool(b)) => *field = b,
+                Some(RulesetFlag::NotBool) => not_bool.push(name),
+                None if builtins_not_bool.contains(&name) => not_bool.push(name),
+                None => {}
+            };
+        take("Accelerate", self.accelerate, &mut p.accelerate);
+        take(
+            "ForcePathStyle",
+            self.force_path_style,
+            &mut p.force_path_style,
+        );
+        take(
+            "DisableMultiRegionAccessPoints",
+            self.disable_multi_region_access_points,
+            &mut p.disable_multi_region_access_points,
+        );
+        let mut use_arn_region = p.use_arn_region.unwrap_or(true);
+        take("UseArnRegion", self.use_arn_region, &mut use_arn_region);
+        p.use_arn_region = Some(use_arn_region);
+        p.not_bool = not_bool;
+    }
 }
 
 /// `ClientCreator._normalize_fips_region`: `fips-us-east-1` and
@@ -575,6 +665,9 @@ pub fn params_for_bucket_operation_with(
         ),
         ..EndpointParams::default()
     };
+    extras
+        .client_context
+        .apply(&extras.builtins_not_bool, &mut p);
     apply_static_context_params(operation, &mut p);
     p
 }

@@ -693,3 +693,72 @@ fn embedded_partitions_match_shared_vectors() {
     let embedded: Json = serde_json::from_str(PARTITIONS_JSON).unwrap();
     assert_eq!(shared, embedded);
 }
+
+#[test]
+fn client_context_overrides_builtins_and_is_type_checked() {
+    let c = ClientEndpointConfig {
+        addressing_style: Some("virtual".into()),
+        ..cfg(Some("us-west-2"))
+    };
+    let with =
+        |context: ClientContext, builtins_not_bool: Vec<&'static str>| ClientEndpointExtras {
+            client_context: context,
+            builtins_not_bool,
+            ..no_extras()
+        };
+    let path = with(
+        ClientContext {
+            force_path_style: Some(RulesetFlag::Bool(true)),
+            ..Default::default()
+        },
+        vec![],
+    );
+    assert_eq!(
+        url_with(&c, &path, "mybucket"),
+        "https://s3.us-west-2.amazonaws.com/mybucket"
+    );
+    let accelerate = with(
+        ClientContext {
+            accelerate: Some(RulesetFlag::Bool(true)),
+            ..Default::default()
+        },
+        vec![],
+    );
+    assert_eq!(
+        url_with(&c, &accelerate, "mybucket"),
+        "https://mybucket.s3-accelerate.amazonaws.com"
+    );
+    // A str where the ruleset wants a bool: refused before any rule runs,
+    // the first such parameter in the ruleset's order named.
+    let wrong = with(
+        ClientContext {
+            use_arn_region: Some(RulesetFlag::NotBool),
+            force_path_style: Some(RulesetFlag::NotBool),
+            ..Default::default()
+        },
+        vec![],
+    );
+    assert_eq!(
+        url_with(&c, &wrong, "mybucket"),
+        "ERR Value (ForcePathStyle) is the wrong type. Must be <class 'bool'>."
+    );
+    // A mistyped builtin counts only when the client context does not set
+    // the parameter.
+    let builtin = with(ClientContext::default(), vec!["Accelerate"]);
+    assert!(url_with(&c, &builtin, "mybucket").contains("Value (Accelerate)"));
+    let overridden = with(
+        ClientContext {
+            accelerate: Some(RulesetFlag::Bool(false)),
+            ..Default::default()
+        },
+        vec!["Accelerate"],
+    );
+    assert_eq!(
+        url_with(&c, &overridden, "mybucket"),
+        "https://mybucket.s3.us-west-2.amazonaws.com"
+    );
+    // Static context parameters still win over the client context.
+    let p = params_for_bucket_operation_with(&c, &path, "PutBucketPolicy", "mybucket");
+    assert_eq!(p.use_s3_express_control_endpoint, Some(true));
+    assert!(p.force_path_style);
+}

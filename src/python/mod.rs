@@ -23,6 +23,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyTuple};
 
 use crate::client::{Client, PreparedCall};
+use crate::endpoint;
 use crate::error::Error;
 use crate::ops;
 use crate::settings::{self, ClientArgs, SessionArgs};
@@ -452,6 +453,24 @@ fn opt_raw_flag(d: &Bound<'_, PyDict>, key: &str) -> PyResult<Option<settings::R
     }
 }
 
+/// Each value typed as the endpoint rules check it (`None` for Python's `None`).
+fn ruleset_flags<'py>(
+    entries: impl Iterator<Item = (String, Bound<'py, PyAny>)>,
+) -> Vec<(String, Option<endpoint::RulesetFlag>)> {
+    entries
+        .map(|(k, v)| {
+            let flag = if v.is_none() {
+                None
+            } else if let Ok(b) = v.cast::<pyo3::types::PyBool>() {
+                Some(endpoint::RulesetFlag::Bool(b.is_true()))
+            } else {
+                Some(endpoint::RulesetFlag::NotBool)
+            };
+            (k, flag)
+        })
+        .collect()
+}
+
 fn opt_f64(d: &Bound<'_, PyDict>, key: &str) -> PyResult<Option<f64>> {
     match d.get_item(key)? {
         Some(v) if !v.is_none() => Ok(Some(v.extract::<f64>()?)),
@@ -531,6 +550,20 @@ fn extract_client_args(d: &Bound<'_, PyDict>) -> PyResult<ClientArgs> {
             "s3.s3_disable_multiregion_access_points",
         )?,
         s3_disable_express_session_auth: opt_raw_flag(d, "s3.disable_s3_express_session_auth")?,
+        s3_entries: ruleset_flags(d.iter().filter_map(|(k, v)| {
+            let key = k.extract::<String>().ok()?;
+            Some((key.strip_prefix("s3.")?.to_owned(), v))
+        })),
+        client_context_params: match d.get_item("client_context_params")? {
+            Some(p) => match p.cast::<PyDict>() {
+                Ok(p) => ruleset_flags(
+                    p.iter()
+                        .filter_map(|(k, v)| Some((k.extract::<String>().ok()?, v))),
+                ),
+                Err(_) => Vec::new(),
+            },
+            None => Vec::new(),
+        },
         legacy_content_md5: opt_bool(d, "s3.legacy_content_md5")?,
         s3_payload_signing_enabled: opt_bool(d, "s3.payload_signing_enabled")?,
         use_fips_endpoint: opt_bool(d, "use_fips_endpoint")?,
