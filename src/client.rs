@@ -8,7 +8,7 @@ use crate::checksum::{self, Algorithm};
 use crate::credentials::{CredentialSource, Credentials};
 use crate::endpoint::{self, ClientEndpointConfig, ClientEndpointExtras};
 use crate::error::{Error, Result};
-use crate::model::validate::{validate, Stage};
+use crate::model::validate::{validate, validate_unchecked, Stage};
 use crate::model::{Input, InputKind, Operation, Value};
 use crate::ops::head_bucket;
 use crate::protocol::{parse, serialize, HttpRequest};
@@ -68,6 +68,10 @@ pub struct ClientOptions {
     pub smart_defaults: bool,
     /// `s3.payload_signing_enabled`; only an explicit `False` changes anything.
     pub payload_signing_enabled: Option<bool>,
+    /// `Config(parameter_validation=...)` / the profile's
+    /// `parameter_validation`; off, input goes to the serializer unchecked
+    /// ([`crate::model::validate::validate_unchecked`]).
+    pub parameter_validation: bool,
     pub user_agent: String,
     pub transport: TransportOptions,
     pub retry_mode: RetryMode,
@@ -361,8 +365,13 @@ impl Client {
         }
         // A non-string Bucket is a TypeError deep in botocore; we report it
         // with the rest of the validation problems instead.
-        let validate =
-            || validate(op.input, params).map_err(|e| Error::ParamValidation(e.join("\n")));
+        let validate = || {
+            let checked = match self.options.parameter_validation {
+                true => validate(op.input, params),
+                false => validate_unchecked(op.input, params),
+            };
+            checked.map_err(|e| Error::ParamValidation(e.join("\n")))
+        };
         let validated = if bucket_is_str {
             None
         } else {

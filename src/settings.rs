@@ -75,6 +75,8 @@ pub struct ClientArgs {
     /// Every `Config(s3=...)` entry, typed as the endpoint rules see it
     /// (`None`: the value is Python's `None`).
     pub s3_entries: Vec<(String, Option<RulesetFlag>)>,
+    /// `Config(parameter_validation=...)`'s truthiness, when a Config is given.
+    pub parameter_validation: Option<bool>,
     /// `Config(client_context_params=...)`, typed the same way.
     pub client_context_params: Vec<(String, Option<RulesetFlag>)>,
     pub legacy_content_md5: Option<bool>,
@@ -678,6 +680,20 @@ fn resolve_client_settings(args: &ClientArgs) -> Result<(ClientOptions, Context)
         payload_signing_enabled: args
             .s3_payload_signing_enabled
             .or_else(|| parse_bool(nested("payload_signing_enabled"))),
+        // botocore's `_compute_client_args`: a Config that turns it off
+        // wins; otherwise the profile's value (`ensure_boolean`) decides.
+        parameter_validation: match args.parameter_validation {
+            Some(false) => false,
+            _ => match ctx
+                .shared
+                .scoped(&ctx.profile)
+                .value("parameter_validation")
+            {
+                None => true,
+                Some(crate::config_file::ConfigValue::Str(v)) => v.to_lowercase() == "true",
+                Some(_) => false,
+            },
+        },
         user_agent,
         transport: TransportOptions {
             connect_timeout: match (args.connect_timeout, smart) {

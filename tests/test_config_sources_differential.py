@@ -356,7 +356,7 @@ CASES = [
                           ("s3_disable_multiregion_access_points", MRAP_ARN),
                           ("disable_multi_region_access_points", MRAP_ARN))
       for value in (True, False, "true", "false", 0)],
-    *[Case(f"file-s3-{key}-{value}", config_file="[default]\n" + s3_block(**{key: value}), bucket=bucket,
+    *[Case(f"file-s3-context-{key}-{value}", config_file="[default]\n" + s3_block(**{key: value}), bucket=bucket,
            region_name="us-east-1")
       for key, bucket in (("force_path_style", "my-bucket"), ("accelerate", "my-bucket"),
                           ("disable_multi_region_access_points", MRAP_ARN), ("use_arn_region", AP_ARN),

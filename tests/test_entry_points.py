@@ -497,11 +497,9 @@ def _prepared_or_error(client, prepare, params):
     {"Bucket": "my-bucket"},
     {"Bucket": "my-bucket", "Policy": "{}", "ExpectedBucketOwner": 123},
 ], ids=["missing-Policy", "int-ExpectedBucketOwner"])
-@pytest.mark.xfail(strict=True, reason=(
-    "Config(parameter_validation=False) is not honoured: botocore skips validation and sends the "
-    "request (no body for a missing Policy, str() of a non-str header value); fastboto still raises "
-    "ParamValidationError"))
 def test_parameter_validation_false(params):
+    """prepare_request honours it too (tests/test_parameter_validation_off.py
+    compares what is sent over many more inputs)."""
     from support.reference import botocore_client, capture_botocore_prepared
     from support.ours import fastboto_client
 

@@ -373,6 +373,8 @@ def _flatten_config(config: Config, options: dict) -> None:
         # botocore: an empty dict means no proxy (the environment unread).
         # botocore's proxy_url_for: a falsy entry (None, "") is no proxy.
         options["proxies"] = [(str(k), str(v)) for k, v in config.proxies.items() if v]
+    # botocore turns validation off for any falsy value (None included).
+    options["parameter_validation"] = bool(config.parameter_validation)
     if isinstance(config.client_context_params, dict):
         options["client_context_params"] = config.client_context_params
     for section in ("s3", "retries"):

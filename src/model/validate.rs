@@ -57,17 +57,56 @@ struct Report {
     /// `str(value)` (XML attributes, the URI and a string payload take the
     /// value itself).
     sent_as_str: bool,
+    /// `Config(parameter_validation=False)`: see [`validate_unchecked`].
+    unchecked: bool,
+    /// Unchecked: where botocore's serializer turns any value into text —
+    /// `str(value)` in a header or XML element, `str(value).lower()` for a
+    /// boolean header.
+    any_value_as_text: bool,
+    /// Unchecked: the string payload, which botocore also sends as given
+    /// when it is `bytes` or a `bytearray`.
+    string_payload: bool,
 }
 
 /// Validates `input` against `shape`, returning the owned value (with what
 /// cannot be sent of it) or the report lines (without the "Parameter
 /// validation failed:" heading).
 pub fn validate<I: Input>(shape: &'static Shape, input: &I) -> Result<Validated, Vec<String>> {
+    run(shape, input, false)
+}
+
+/// What botocore's serializer makes of `input` when the client was created
+/// with `Config(parameter_validation=False)` (or `parameter_validation =
+/// false` in the profile): no validator runs, so missing members are left
+/// out, `None` values are skipped (inside a structure botocore stops at the
+/// first one), minimum lengths are not checked, and a value of the wrong
+/// type is sent as `str(value)` in a header or XML element
+/// (`str(value).lower()` for a boolean header); a `bytes` / `bytearray`
+/// string payload is sent as it is. Where botocore's serializer instead
+/// crashes (an unknown parameter, no `Bucket`, a structure or list of the
+/// wrong type, a non-str XML attribute or `ChecksumAlgorithm`, a `None`
+/// payload) the problems are reported as the validator words them, and
+/// nothing is sent.
+pub fn validate_unchecked<I: Input>(
+    shape: &'static Shape,
+    input: &I,
+) -> Result<Validated, Vec<String>> {
+    run(shape, input, true)
+}
+
+fn run<I: Input>(
+    shape: &'static Shape,
+    input: &I,
+    unchecked: bool,
+) -> Result<Validated, Vec<String>> {
     let mut report = Report {
         errors: Vec::new(),
         unsendable: Vec::new(),
         stage: Stage::Serializing,
         sent_as_str: false,
+        unchecked,
+        any_value_as_text: false,
+        string_payload: false,
     };
     let value = validate_shape(shape, input, "", &mut report);
     match value {
@@ -134,6 +173,15 @@ fn note_lone_surrogates<I: Input>(report: &mut Report, name: &str, input: &I, te
     }
 }
 
+/// Top-level members botocore reads even when they are `None` (so `None`
+/// crashes it): the URI label, a string payload, the checksum algorithm.
+fn refuses_none(member: &crate::model::shape::Member) -> bool {
+    member.location == Location::Uri
+        || (member.location == Location::Body
+            && matches!(member.shape.kind, ShapeKind::String | ShapeKind::Blob))
+        || member.shape.name == "ChecksumAlgorithm"
+}
+
 fn display_name(name: &str) -> &str {
     if name.is_empty() {
         "input"
@@ -153,6 +201,9 @@ fn invalid_type<I: Input>(report: &mut Report, name: &str, input: &I, valid: &st
 }
 
 fn check_min(report: &mut Report, name: &str, shape: &Shape, actual: i64, what: &str) {
+    if report.unchecked {
+        return;
+    }
     if let Some(min) = shape.min {
         if actual < min {
             report.errors.push(format!(
@@ -173,6 +224,12 @@ fn validate_shape<I: Input>(
     match &shape.kind {
         ShapeKind::String => {
             if kind != InputKind::Str {
+                if report.any_value_as_text && kind != InputKind::None {
+                    return Some(Value::Str(input.display()));
+                }
+                if report.string_payload && kind == InputKind::Bytes {
+                    return input.as_bytes().map(Value::Blob);
+                }
                 invalid_type(report, name, input, shape.valid_types());
                 return None;
             }
@@ -190,6 +247,10 @@ fn validate_shape<I: Input>(
         }
         ShapeKind::Boolean => match input.as_bool() {
             Some(b) if kind == InputKind::Bool => Some(Value::Bool(b)),
+            // Only headers are boolean among our operations' inputs.
+            _ if report.any_value_as_text && kind != InputKind::None => {
+                Some(Value::Str(input.display().to_lowercase()))
+            }
             _ => {
                 invalid_type(report, name, input, shape.valid_types());
                 None
@@ -232,6 +293,17 @@ fn validate_shape<I: Input>(
         },
         ShapeKind::List { member, .. } => {
             if kind != InputKind::List {
+                // Unchecked, botocore iterates whatever it is given: an
+                // empty str, bytes or dict is an empty list.
+                let empty = match kind {
+                    InputKind::Str => input.as_text().is_some_and(|t| t.is_empty()),
+                    InputKind::Bytes => input.as_bytes().is_some_and(|b| b.is_empty()),
+                    InputKind::Dict => input.dict_items().is_empty(),
+                    _ => false,
+                };
+                if report.unchecked && empty {
+                    return Some(Value::List(Vec::new()));
+                }
                 invalid_type(report, name, input, shape.valid_types());
                 return None;
             }
@@ -260,8 +332,16 @@ fn validate_shape<I: Input>(
                 return None;
             }
             let entries = input.dict_items();
+            let top = name.is_empty();
             for req in required.iter() {
-                if !entries.iter().any(|(k, is_str, _)| *is_str && k == req) {
+                // Unchecked, only a missing URI label stops botocore (a
+                // KeyError rendering the path).
+                let needed = !report.unchecked
+                    || (top
+                        && members
+                            .iter()
+                            .any(|m| m.name == *req && m.location == Location::Uri));
+                if needed && !entries.iter().any(|(k, is_str, _)| *is_str && k == req) {
                     report.errors.push(format!(
                         "Missing required parameter in {}: \"{req}\"",
                         display_name(name)
@@ -270,7 +350,20 @@ fn validate_shape<I: Input>(
             }
             let mut known = Vec::with_capacity(entries.len());
             for (key, is_str, value) in &entries {
-                match members.iter().position(|m| *is_str && m.name == key) {
+                let index = members.iter().position(|m| *is_str && m.name == key);
+                if report.unchecked && value.kind() == InputKind::None {
+                    match index {
+                        // The serializer skips None parameters before it
+                        // looks them up; these others are read directly.
+                        Some(i) if top && refuses_none(&members[i]) => {}
+                        _ if top => continue,
+                        // Inside a structure it looks the key up first,
+                        // then stops at the first None.
+                        Some(_) => break,
+                        None => {}
+                    }
+                }
+                match index {
                     Some(index) => known.push((index, value)),
                     None => {
                         let valid: Vec<&str> = members.iter().map(|m| m.name).collect();
@@ -286,7 +379,7 @@ fn validate_shape<I: Input>(
             for (index, value) in known {
                 let member = &members[index];
                 let child_name = format!("{name}.{}", member.name);
-                if name.is_empty() {
+                if top {
                     report.stage = match (member.location, &member.shape.kind) {
                         (Location::Header, _) | (Location::Body, ShapeKind::Structure { .. }) => {
                             Stage::Sending
@@ -295,17 +388,31 @@ fn validate_shape<I: Input>(
                     };
                 }
                 let outer_sent_as_str = report.sent_as_str;
-                if name.is_empty() {
+                let outer_any_value_as_text = report.any_value_as_text;
+                if top {
                     report.sent_as_str = matches!(
                         (member.location, &member.shape.kind),
                         (Location::Header, _) | (Location::Body, ShapeKind::Structure { .. })
                     );
+                    // ChecksumAlgorithm is read (`.lower()`) before it is
+                    // serialized, so botocore needs a str there.
+                    report.any_value_as_text = report.unchecked
+                        && report.sent_as_str
+                        && member.shape.name != "ChecksumAlgorithm";
+                    report.string_payload = report.unchecked
+                        && member.location == Location::Body
+                        && matches!(member.shape.kind, ShapeKind::String);
                 }
                 if member.xml_attribute {
                     report.sent_as_str = false;
+                    report.any_value_as_text = false;
                 }
                 let validated = validate_shape(member.shape, value, &child_name, report);
                 report.sent_as_str = outer_sent_as_str;
+                report.any_value_as_text = outer_any_value_as_text;
+                if top {
+                    report.string_payload = false;
+                }
                 if let Some(v) = validated {
                     fields.push((index, v));
                 }
@@ -405,6 +512,49 @@ mod tests {
         assert_eq!(
             errs,
             vec!["Missing required parameter in input: \"Bucket\""]
+        );
+    }
+
+    #[test]
+    fn unchecked_input_is_what_botocores_serializer_takes() {
+        // Missing members and min lengths pass; a wrong-typed header becomes
+        // its str(); None is skipped at the top and ends a structure (the
+        // unknown key after it is never looked at).
+        let v = validate_unchecked(
+            &TOP,
+            &json!({"Bucket": "b", "Owner": 5, "Zed": null,
+                    "Grants": [{"ID": "i", "Type": null, "Zed": 1}]}),
+        )
+        .unwrap()
+        .value;
+        assert_eq!(v.member(&TOP, "Owner"), Some(&Value::Str("5".into())));
+        assert_eq!(
+            v.member(&TOP, "Grants"),
+            Some(&Value::List(vec![Value::Struct(vec![(
+                1,
+                Value::Str("i".into())
+            )])]))
+        );
+        // What botocore's serializer crashes on stays an error.
+        let errs =
+            validate_unchecked(&TOP, &json!({"Owner": "x", "Zed": 1, "Flag": "yes"})).unwrap_err();
+        assert_eq!(
+            errs,
+            vec![
+                "Missing required parameter in input: \"Bucket\"".to_string(),
+                "Unknown parameter in input: \"Zed\", must be one of: Bucket, Owner, Flag, Grants"
+                    .into(),
+                "Invalid type for parameter Flag, value: yes, type: <class 'str'>, valid types: <class 'bool'>".into(),
+            ]
+        );
+        assert!(validate_unchecked(&TOP, &json!({"Bucket": "b", "Grants": [null]})).is_err());
+        assert!(validate_unchecked(&TOP, &json!({"Bucket": "b", "Grants": 0})).is_err());
+        assert_eq!(
+            validate_unchecked(&TOP, &json!({"Bucket": "b", "Grants": {}}))
+                .unwrap()
+                .value
+                .member(&TOP, "Grants"),
+            Some(&Value::List(vec![]))
         );
     }
 

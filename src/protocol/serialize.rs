@@ -53,6 +53,9 @@ pub fn serialize(op: &Operation, input: &Value) -> SerializedRequest {
                 }
                 body = match (&member.shape.kind, value) {
                     (ShapeKind::String, Value::Str(s)) => s.as_bytes().to_vec(),
+                    // bytes for a string payload, which only unchecked
+                    // input (parameter_validation off) gets through.
+                    (ShapeKind::String, Value::Blob(b)) => b.clone(),
                     (ShapeKind::Blob, Value::Blob(b)) => b.clone(),
                     (ShapeKind::Structure { .. }, v) => xml::write_payload(member, v),
                     _ => Vec::new(),

@@ -554,6 +554,7 @@ fn extract_client_args(d: &Bound<'_, PyDict>) -> PyResult<ClientArgs> {
             let key = k.extract::<String>().ok()?;
             Some((key.strip_prefix("s3.")?.to_owned(), v))
         })),
+        parameter_validation: opt_bool(d, "parameter_validation")?,
         client_context_params: match d.get_item("client_context_params")? {
             Some(p) => match p.cast::<PyDict>() {
                 Ok(p) => ruleset_flags(
