@@ -9,7 +9,7 @@ use crate::credentials::{CredentialSource, Credentials};
 use crate::endpoint::{self, ClientEndpointConfig, ClientEndpointExtras};
 use crate::error::{Error, Result};
 use crate::model::validate::{validate, validate_unchecked, Stage};
-use crate::model::{Input, InputKind, Operation, Value};
+use crate::model::{Input, InputKind, Operation};
 use crate::ops::head_bucket;
 use crate::protocol::{parse, serialize, HttpRequest};
 use crate::response::Document;
@@ -42,6 +42,8 @@ pub struct ClientOptions {
     pub signing_region: String,
     /// `client.meta.endpoint_url` (botocore's legacy endpoint lookup).
     pub meta_endpoint_url: String,
+    /// `client.meta.partition`.
+    pub partition: Option<String>,
     pub endpoint: ClientEndpointConfig,
     pub endpoint_extras: ClientEndpointExtras,
     pub credentials: Option<CredentialSource>,
@@ -407,7 +409,12 @@ impl Client {
         for (name, values) in &resolved.headers {
             headers.push((name.clone(), values.join(",")));
         }
-        self.add_checksum_headers(op, input, &serialized.body, &mut headers)?;
+        self.add_checksum_headers(
+            op,
+            validated.checksum_algorithm.as_deref(),
+            &serialized.body,
+            &mut headers,
+        )?;
         if purpose == Purpose::Send {
             if let Some(report) = validated.unsendable_at(Stage::Sending) {
                 return Err(Error::ParamValidation(report));
@@ -604,14 +611,11 @@ impl Client {
     fn add_checksum_headers(
         &self,
         op: &Operation,
-        input: &Value,
+        requested: Option<&str>,
         body: &[u8],
         headers: &mut Vec<(String, String)>,
     ) -> Result<()> {
-        let requested = op
-            .request_algorithm_member
-            .and_then(|member| input.member(op.input, member))
-            .and_then(Value::as_str);
+        let requested = requested.filter(|_| op.request_algorithm_member.is_some());
         let algorithm = match requested {
             Some(name) => {
                 Some(

@@ -660,6 +660,7 @@ fn resolve_client_settings(args: &ClientArgs) -> Result<(ClientOptions, Context)
         region,
         signing_region: legacy_endpoint.signing_region,
         meta_endpoint_url: legacy_endpoint.endpoint_url,
+        partition: legacy_endpoint.partition,
         endpoint,
         endpoint_extras,
         credentials: None,

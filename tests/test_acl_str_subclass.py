@@ -78,3 +78,41 @@ def test_str_subclass_in_a_header_is_sent_as_str(operation, params, header):
     assert ours.headers[header] == _text(theirs.headers[header]) == str(sent)
     assert ours.url == theirs.url
     assert ours.body == (theirs.body or b"")
+
+
+class Algorithm(str, enum.Enum):
+    CRC32 = "CRC32"
+    SHA256 = "sha256"
+    BOGUS = "bogus"
+
+
+@pytest.mark.parametrize("operation, extra", [
+    ("put_bucket_policy", {"Policy": "{}"}),
+    ("put_bucket_acl", {"ACL": "private"}),
+])
+@pytest.mark.parametrize("algorithm", [Algorithm.CRC32, Algorithm.SHA256, Algorithm.BOGUS,
+                                       Shown("SHA1"), Plain("crc32c")],
+                         ids=["enum-crc32", "enum-sha256-lower", "enum-bogus", "custom-str", "plain"])
+def test_str_subclass_checksum_algorithm(operation, extra, algorithm):
+    """botocore picks the algorithm from the value (``value.lower()``) and
+    sends ``str(value)`` in ``x-amz-sdk-checksum-algorithm``; an unsupported
+    value's FlexibleChecksumError names the lower-cased value."""
+    params = {"Bucket": "my-bucket", "ChecksumAlgorithm": algorithm, **extra}
+    try:
+        theirs = capture_botocore_prepared(botocore_client(region_name="us-west-2"), operation, **params)
+    except Exception as e:  # noqa: BLE001 - compared below
+        theirs = e
+    ours_client = fastboto.client("s3", region_name="us-west-2", aws_access_key_id=FAKE_ACCESS_KEY,
+                                  aws_secret_access_key=FAKE_SECRET_KEY)
+    if isinstance(theirs, Exception):
+        with pytest.raises(fastboto.exceptions.FlexibleChecksumError) as raised:
+            ours_client.prepare_request(operation, **params)
+        assert type(theirs).__name__ == "FlexibleChecksumError"
+        assert str(raised.value) == str(theirs)
+        return
+    ours = ours_client.prepare_request(operation, **params)
+    checksum_headers = sorted(k.lower() for k in theirs.headers if k.lower().startswith("x-amz-checksum-"))
+    assert sorted(k for k in ours.headers if k.startswith("x-amz-checksum-")) == checksum_headers
+    for name in checksum_headers + ["x-amz-sdk-checksum-algorithm"]:
+        assert ours.headers[name] == _text(theirs.headers[name])
+    assert ours.headers["x-amz-sdk-checksum-algorithm"] == str(algorithm)

@@ -61,6 +61,7 @@ def _view(url, headers, client):
         "headers": _headers(headers),
         "meta.region_name": client.meta.region_name,
         "meta.endpoint_url": client.meta.endpoint_url,
+        "meta.partition": client.meta.partition,
         "meta.config.s3": client.meta.config.s3,
     }
 

@@ -299,6 +299,16 @@ def test_endpoint_variant_errors_as_botocore(region, variant):
         assert ours.kwargs == theirs.kwargs
 
 
+@pytest.mark.parametrize("region", _every_region_botocore_knows() + [None])
+def test_meta_partition_as_botocore(region):
+    """``client.meta.partition`` is the partition of botocore's legacy
+    endpoint lookup, with and without a custom endpoint."""
+    for extra in ({}, {"endpoint_url": "http://127.0.0.1:9000"}):
+        kwargs = dict(region_name=region, **extra)
+        ours, theirs = fastboto_client(**kwargs), botocore_client(**kwargs)
+        assert ours.meta.partition == theirs.meta.partition, kwargs
+
+
 @pytest.mark.parametrize("kwargs", [
     dict(region_name="eu-isoe-west-1", endpoint_url="http://127.0.0.1:9000",
          config={"use_dualstack_endpoint": True}),

@@ -9,8 +9,8 @@ server, with a signature that verifies.
 
 Where botocore's serializer crashes instead (KeyError for an unknown
 parameter or a missing ``Bucket``, AttributeError / TypeError for a structure
-of the wrong type, a non-str XML attribute or ``ChecksumAlgorithm``, a
-``None`` payload), fastboto raises ``ParamValidationError`` naming the
+of the wrong type, a non-str XML attribute, a ``ChecksumAlgorithm`` that is
+neither str nor bytes, a ``None`` payload), fastboto raises ``ParamValidationError`` naming the
 problem, and neither sends anything (README "Known differences"). botocore's
 own errors that do not come from its validator (the bucket-name handler,
 FlexibleChecksumError) are raised as botocore raises them.
@@ -148,6 +148,9 @@ BOTOCORE_ERRORS = [
     (P, {"Bucket": "", "Policy": "{}"}),
     (P, {"Bucket": "a b"}),
     (P, {"Bucket": "b", "Policy": "{}", "ChecksumAlgorithm": "BOGUS"}),
+    # bytes.lower() works: FlexibleChecksumError names b'sha1'.
+    (P, {"Bucket": "b", "Policy": "{}", "ChecksumAlgorithm": b"SHA1"}),
+    (A, {"Bucket": "b", "ACL": "private", "ChecksumAlgorithm": bytearray(b"CRC32")}),
 ]
 
 

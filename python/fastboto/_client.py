@@ -57,7 +57,7 @@ class ClientMeta:
         self._core = core
         self.region_name = core.region_name
         self.config = config
-        self.partition = "aws"
+        self.partition = core.partition
         self.method_to_api_mapping = dict(OPERATIONS)
 
     @property

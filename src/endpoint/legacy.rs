@@ -156,6 +156,8 @@ pub struct LegacyEndpoint {
     /// `credentialScope.region`, when the entry has one.
     pub scope_region: Option<String>,
     pub protocols: Vec<String>,
+    /// The name of the partition the endpoint belongs to.
+    pub partition: String,
 }
 
 static NO_SERVICE: OnceLock<Service> = OnceLock::new();
@@ -207,6 +209,7 @@ fn resolve(
         hostname,
         scope_region: result.credential_scope.and_then(|c| c.region.clone()),
         protocols: result.protocols.map(<[String]>::to_vec).unwrap_or_default(),
+        partition: partition.partition.clone(),
     })
 }
 
@@ -305,6 +308,9 @@ pub struct Bridged {
     pub region_name: Option<String>,
     pub signing_region: Option<String>,
     pub endpoint_url: String,
+    /// `metadata["partition"]`: `client.meta.partition` (`None` when the
+    /// endpoint was assumed, as botocore's `_assume_endpoint` leaves it).
+    pub partition: Option<String>,
 }
 
 /// `ClientEndpointBridge.resolve` for S3. `region` is the one the bridge is
@@ -333,6 +339,7 @@ pub fn bridge_resolve(
             signing_region: region.clone(),
             region_name: region,
             endpoint_url: url,
+            partition: None,
         });
     };
     // `_pick_region_values`: a custom endpoint keeps the region as asked.
@@ -359,6 +366,7 @@ pub fn bridge_resolve(
         region_name,
         signing_region,
         endpoint_url,
+        partition: Some(resolved.partition),
     })
 }
 

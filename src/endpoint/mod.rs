@@ -419,6 +419,9 @@ pub struct LegacyClientEndpoint {
     pub signing_region: String,
     /// `client.meta.endpoint_url`.
     pub endpoint_url: String,
+    /// `client.meta.partition`: the partition of the legacy lookup (the
+    /// first one; a custom endpoint's no-region fallback does not change it).
+    pub partition: Option<String>,
 }
 
 /// The legacy endpoint lookup of botocore's client creation. Raises the
@@ -456,6 +459,7 @@ pub fn legacy_client_endpoint(
             .signing_region
             .unwrap_or_else(|| cr.endpoint_region.clone()),
         endpoint_url: bridged.endpoint_url,
+        partition: bridged.partition,
     })
 }
 

@@ -32,6 +32,11 @@ pub enum Stage {
 pub struct Validated {
     pub value: Value,
     pub unsendable: Vec<Unsendable>,
+    /// `ChecksumAlgorithm` as botocore's checksum step reads it
+    /// (`value.lower()`): the str value itself, where `value` holds what is
+    /// sent in the header (`str(value)`, e.g. `Alg.SHA256` for a
+    /// `(str, Enum)` member).
+    pub checksum_algorithm: Option<String>,
 }
 
 impl Validated {
@@ -66,6 +71,9 @@ struct Report {
     /// Unchecked: the string payload, which botocore also sends as given
     /// when it is `bytes` or a `bytearray`.
     string_payload: bool,
+    /// Validating the top-level `ChecksumAlgorithm` member.
+    in_checksum_algorithm: bool,
+    checksum_algorithm: Option<String>,
 }
 
 /// Validates `input` against `shape`, returning the owned value (with what
@@ -107,13 +115,19 @@ fn run<I: Input>(
         unchecked,
         any_value_as_text: false,
         string_payload: false,
+        in_checksum_algorithm: false,
+        checksum_algorithm: None,
     };
     let value = validate_shape(shape, input, "", &mut report);
     match value {
         Some(value) if report.errors.is_empty() => {
             let mut unsendable = report.unsendable;
             unsendable.extend(unsendable_headers(shape, &value));
-            Ok(Validated { value, unsendable })
+            Ok(Validated {
+                value,
+                unsendable,
+                checksum_algorithm: report.checksum_algorithm,
+            })
         }
         _ if report.errors.is_empty() => Err(vec!["Invalid type for parameter input".to_string()]),
         _ => Err(report.errors),
@@ -230,6 +244,13 @@ fn validate_shape<I: Input>(
                 if report.string_payload && kind == InputKind::Bytes {
                     return input.as_bytes().map(Value::Blob);
                 }
+                if report.unchecked && report.in_checksum_algorithm && kind == InputKind::Bytes {
+                    // `bytes.lower()` works, and its repr names the
+                    // unsupported algorithm (FlexibleChecksumError).
+                    let shown = input.display();
+                    report.checksum_algorithm = Some(shown.clone());
+                    return Some(Value::Str(shown));
+                }
                 invalid_type(report, name, input, shape.valid_types());
                 return None;
             }
@@ -239,6 +260,9 @@ fn validate_shape<I: Input>(
             };
             note_lone_surrogates(report, name, input, &text);
             check_min(report, name, shape, text.chars().count() as i64, "length");
+            if report.in_checksum_algorithm {
+                report.checksum_algorithm = Some(text.clone().into_owned());
+            }
             let text = match report.sent_as_str {
                 true => input.as_sent_text().unwrap_or(text).into_owned(),
                 false => text.into_owned(),
@@ -402,6 +426,7 @@ fn validate_shape<I: Input>(
                     report.string_payload = report.unchecked
                         && member.location == Location::Body
                         && matches!(member.shape.kind, ShapeKind::String);
+                    report.in_checksum_algorithm = member.shape.name == "ChecksumAlgorithm";
                 }
                 if member.xml_attribute {
                     report.sent_as_str = false;
@@ -412,6 +437,7 @@ fn validate_shape<I: Input>(
                 report.any_value_as_text = outer_any_value_as_text;
                 if top {
                     report.string_payload = false;
+                    report.in_checksum_algorithm = false;
                 }
                 if let Some(v) = validated {
                     fields.push((index, v));

@@ -88,6 +88,11 @@ impl CoreClient {
     }
 
     #[getter]
+    fn partition(&self) -> Option<String> {
+        self.inner.options.partition.clone()
+    }
+
+    #[getter]
     fn endpoint_url(&self) -> String {
         settings::display_endpoint_url(&self.inner.options)
     }
