@@ -26,6 +26,10 @@ pub enum SignatureVersion {
     HmacV1,
     /// `botocore.UNSIGNED`: anonymous requests.
     Unsigned,
+    /// A name botocore's signer does not know: botocore creates the client
+    /// and raises UnknownSignatureVersionError when a call is signed
+    /// (the name is [`ClientOptions::requested_signature_version`]).
+    Unknown,
 }
 
 pub use crate::retry::RetryMode;
@@ -44,6 +48,13 @@ pub struct ClientOptions {
     pub meta_endpoint_url: String,
     /// `client.meta.partition`.
     pub partition: Option<String>,
+    /// What botocore's HTTP layer raises (HTTPClientError) on every send for
+    /// this client's configuration, e.g. a `proxies` that is not a dict:
+    /// the client is created, requests are prepared and signed, none is sent.
+    pub send_error: Option<String>,
+    /// The same, raised once the request has been sent (urllib3 arms the
+    /// read timeout after writing the request: a NaN one fails there).
+    pub read_error: Option<String>,
     pub endpoint: ClientEndpointConfig,
     pub endpoint_extras: ClientEndpointExtras,
     pub credentials: Option<CredentialSource>,
@@ -152,7 +163,8 @@ pub(crate) fn utc_fields(secs: i64) -> (i64, i64, i64, i64, i64, i64) {
 /// continuation line, say) makes a header HTTP cannot carry. The validator
 /// refuses such parameters before signing; the signer's own headers are
 /// checked here. botocore's http.client raises `ValueError('Invalid header
-/// value ...')`, which botocore wraps in HTTPClientError (not retried);
+/// value ...')`, which botocore wraps in HTTPClientError (retried by its
+/// standard and adaptive modes, not by legacy);
 /// fastboto raises that class too, but never shows the value: it is a
 /// credential.
 fn refuse_unsendable_credential_headers(request: &HttpRequest) -> Result<()> {
@@ -162,16 +174,18 @@ fn refuse_unsendable_credential_headers(request: &HttpRequest) -> Result<()> {
         .find(|(_, v)| v.contains(['\r', '\n']))
     {
         None => Ok(()),
-        Some((name, _)) => {
-            let error = format!(
-                "Invalid header value for {name} (not shown: it holds a credential with a line break)"
-            );
-            Err(Error::Botocore {
-                class: "HTTPClientError",
-                message: format!("An HTTP Client raised an unhandled exception: {error}"),
-                kwargs: vec![("error", error)],
-            })
-        }
+        Some((name, _)) => Err(http_client_error(&format!(
+            "Invalid header value for {name} (not shown: it holds a credential with a line break)"
+        ))),
+    }
+}
+
+/// botocore's wrapping of an exception its HTTP session did not expect.
+fn http_client_error(error: &str) -> Error {
+    Error::Botocore {
+        class: "HTTPClientError",
+        message: format!("An HTTP Client raised an unhandled exception: {error}"),
+        kwargs: vec![("error", error.to_string())],
     }
 }
 
@@ -656,6 +670,9 @@ impl Client {
         attempt: &AttemptInfo,
         time: SystemTime,
     ) -> Result<HttpRequest> {
+        if self.options.signature_version == SignatureVersion::Unknown {
+            return Err(self.unknown_signature_version());
+        }
         if call.session_auth {
             // prepare_request: a CreateSession (sent now, unless cached)
             // provides the session credentials.
@@ -676,6 +693,16 @@ impl Client {
         }
     }
 
+    fn unknown_signature_version(&self) -> Error {
+        Error::UnknownSignatureVersion {
+            signature_version: self
+                .options
+                .requested_signature_version
+                .clone()
+                .unwrap_or_default(),
+        }
+    }
+
     fn sign_with(
         &self,
         call: &PreparedCall,
@@ -685,6 +712,7 @@ impl Client {
     ) -> Result<HttpRequest> {
         let mut request = call.request.clone();
         match self.options.signature_version {
+            SignatureVersion::Unknown => return Err(self.unknown_signature_version()),
             SignatureVersion::Unsigned => {}
             SignatureVersion::HmacV1 => {
                 let credentials = credentials.ok_or(Error::NoCredentials)?;
@@ -867,6 +895,9 @@ impl Client {
             }
             // Static credentials are borrowed as they are; temporary ones
             // are refreshed here when due, on this call's runtime.
+            if self.options.signature_version == SignatureVersion::Unknown {
+                return Err(self.unknown_signature_version());
+            }
             let fresh;
             let credentials = match &self.options.credentials {
                 // S3 Express: the session's, from CreateSession or the cache;
@@ -884,8 +915,28 @@ impl Client {
                 }
                 _ => None,
             };
-            let request = self.sign_with(current, &info, SystemTime::now(), credentials)?;
-            let mut outcome = match self.transport.send(&request, lane).await {
+            let signed = self.sign_with(current, &info, SystemTime::now(), credentials);
+            // botocore's HTTP layer raises HTTPClientError for what it cannot
+            // send; its retry handlers see it as any other attempt's error.
+            let sent = match (signed, &self.options.send_error) {
+                (
+                    Err(
+                        e @ Error::Botocore {
+                            class: "HTTPClientError",
+                            ..
+                        },
+                    ),
+                    _,
+                ) => Err(e),
+                (Err(e), _) => return Err(e),
+                (Ok(_), Some(error)) => Err(http_client_error(error)),
+                (Ok(request), None) => self.transport.send(&request, lane).await,
+            };
+            let mut outcome = match sent {
+                Ok(_) if self.options.read_error.is_some() => {
+                    let error = self.options.read_error.as_deref().unwrap_or_default();
+                    Err(http_client_error(error))
+                }
                 Ok(response) => {
                     if let Some(date) = response.header("date") {
                         info.ttl = retry_ttl(date, self.options.transport.read_timeout)

@@ -88,6 +88,15 @@ pub fn is_retryable(mode: RetryMode, outcome: &Result<Document, Error>) -> bool 
     if is_connection_error(error) {
         return true;
     }
+    if let Error::Botocore {
+        class: "HTTPClientError",
+        ..
+    } = error
+    {
+        // Standard's TransientRetryableChecker retries any HTTPClientError;
+        // legacy's `_retry.json` names connection errors only.
+        return mode != RetryMode::Legacy;
+    }
     let Error::Service(e) = error else {
         return false;
     };
@@ -217,6 +226,26 @@ mod tests {
             error: "e".into(),
         });
         assert!(is_retryable(RetryMode::Legacy, &refused));
+    }
+
+    #[test]
+    fn http_client_errors_are_transient_only_outside_legacy_mode() {
+        let unhandled = || {
+            Err(Error::Botocore {
+                class: "HTTPClientError",
+                message: "An HTTP Client raised an unhandled exception: x".into(),
+                kwargs: vec![("error", "x".into())],
+            })
+        };
+        assert!(!is_retryable(RetryMode::Legacy, &unhandled()));
+        assert!(is_retryable(RetryMode::Standard, &unhandled()));
+        assert!(is_retryable(RetryMode::Adaptive, &unhandled()));
+        let other = Err(Error::Botocore {
+            class: "UnknownSignatureVersionError",
+            message: "m".into(),
+            kwargs: vec![],
+        });
+        assert!(!is_retryable(RetryMode::Standard, &other));
     }
 
     #[test]

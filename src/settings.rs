@@ -44,6 +44,9 @@ pub struct ClientArgs {
     pub sigv4a_signing_region_set: Option<String>,
     /// `Config(region_name=...)` by itself (botocore consults it apart).
     pub config_region_name: Option<String>,
+    /// The TypeError of matching a `Config.region_name` that is not a str
+    /// against a region regex (then `config_region_name` is `None`).
+    pub config_region_name_type_error: Option<String>,
     pub user_agent: String,
     pub user_agent_extra: Option<String>,
     /// `Config(user_agent=...)`: replaces fastboto's own string, as botocore's
@@ -52,8 +55,14 @@ pub struct ClientArgs {
     pub user_agent_appid: Option<String>,
     pub connect_timeout: Option<f64>,
     pub read_timeout: Option<f64>,
+    /// `Config(max_pool_connections=...)`; 0 stands for botocore's `<= 0`:
+    /// urllib3 then keeps every connection it opens.
     pub max_pool_connections: Option<u32>,
     pub tcp_keepalive: Option<bool>,
+    /// See [`ClientOptions::send_error`].
+    pub send_error: Option<String>,
+    /// See [`ClientOptions::read_error`].
+    pub read_error: Option<String>,
     /// `Config(proxies=...)`; `None` when not given (an empty dict is
     /// given: no proxies, the environment ignored, as botocore).
     pub proxies: Option<Vec<(String, String)>>,
@@ -432,6 +441,10 @@ const REPORTED_SETTINGS: [&str; 8] = [
     "max_attempts",
 ];
 
+/// The longest timeout fastboto arms (about 31 years): longer ones, which
+/// botocore accepts, would overflow the runtime's clock arithmetic.
+const MAX_TIMEOUT_SECS: f64 = 1e9;
+
 /// Everything a client needs. The files and settings are read under
 /// `fork::critical`; the credential chain, which may fetch over the
 /// network, runs after it on the calling thread.
@@ -539,6 +552,16 @@ fn resolve_client_settings(args: &ClientArgs) -> Result<(ClientOptions, Context)
         client_context,
         builtins_not_bool,
     };
+    if let Some(message) = &args.config_region_name_type_error {
+        // A Config.region_name that is not a str fails botocore's region
+        // regex match where its legacy lookup reads it.
+        if endpoint::legacy_lookup_reads_config_region(&endpoint) {
+            return Err(Error::Builtin {
+                class: "TypeError",
+                message: message.clone(),
+            });
+        }
+    }
     let legacy_endpoint = endpoint::legacy_client_endpoint(&endpoint, &endpoint_extras)?;
     let region = endpoint::client_region_name(&endpoint, &endpoint_extras);
 
@@ -548,11 +571,7 @@ fn resolve_client_settings(args: &ClientArgs) -> Result<(ClientOptions, Context)
         None | Some("s3v4") | Some("v4") | Some("s3v4a") | Some("v4a") => SignatureVersion::V4,
         Some("s3") => SignatureVersion::HmacV1,
         Some("unsigned") => SignatureVersion::Unsigned,
-        Some(other) => {
-            return Err(Error::UnknownSignatureVersion {
-                signature_version: other.to_string(),
-            })
-        }
+        Some(_) => SignatureVersion::Unknown,
     };
 
     let request_checksum_calculation = checksum_setting(
@@ -651,9 +670,11 @@ fn resolve_client_settings(args: &ClientArgs) -> Result<(ClientOptions, Context)
         user_agent.push_str(extra);
     }
 
+    // urllib3 takes any positive number; one past what a timer can hold
+    // (1e300, inf) waits as good as forever.
     let secs = |v: Option<f64>, default: u64| {
-        v.filter(|s| s.is_finite() && *s > 0.0)
-            .map(Duration::from_secs_f64)
+        v.filter(|s| !s.is_nan() && *s > 0.0)
+            .map(|s| Duration::try_from_secs_f64(s.min(MAX_TIMEOUT_SECS)).unwrap_or(Duration::MAX))
             .unwrap_or(Duration::from_secs(default))
     };
     let mut options = ClientOptions {
@@ -661,6 +682,8 @@ fn resolve_client_settings(args: &ClientArgs) -> Result<(ClientOptions, Context)
         signing_region: legacy_endpoint.signing_region,
         meta_endpoint_url: legacy_endpoint.endpoint_url,
         partition: legacy_endpoint.partition,
+        send_error: args.send_error.clone(),
+        read_error: args.read_error.clone(),
         endpoint,
         endpoint_extras,
         credentials: None,
@@ -702,7 +725,11 @@ fn resolve_client_settings(args: &ClientArgs) -> Result<(ClientOptions, Context)
                 (given, _) => secs(given, 60),
             },
             read_timeout: secs(args.read_timeout, 60),
-            max_pool_connections: args.max_pool_connections.unwrap_or(10) as usize,
+            max_pool_connections: match args.max_pool_connections {
+                Some(0) => usize::MAX,
+                Some(n) => n as usize,
+                None => 10,
+            },
             // botocore: Config.tcp_keepalive, else the `tcp_keepalive`
             // setting (BOTOCORE_TCP_KEEPALIVE, profile) via ensure_boolean.
             tcp_keepalive: args

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import string
 import sys
 from typing import Any, NamedTuple, Optional
 
@@ -289,10 +291,27 @@ class Session:
             options["ca_bundle"] = verify
         elif verify is not None:
             options["verify"] = bool(verify)
+        _check_region_name(region_name)
+        if config_region_name is not None and not isinstance(config_region_name, str):
+            # Read only where botocore's legacy lookup falls back to it.
+            try:
+                _check_region_name(config_region_name)
+            except TypeError as e:
+                options["config_region_name_type_error"] = str(e)
+            options["config_region_name"] = None
+        deferred: list = []
         if config is not None:
-            _flatten_config(config, options)
+            deferred = _flatten_config(config, options)
         core = _core.CoreClient(options)
+        # botocore builds its user agent once the endpoint is known, and
+        # makes its HTTP session (timeouts) after checking the endpoint URL.
+        for stage, error in deferred:
+            if stage == "user_agent":
+                raise error(core.resolved_config()["user_agent"])
         check_endpoint_url(core.endpoint_url)
+        for stage, error in deferred:
+            if stage == "http_session":
+                raise error
         return S3(core, client_meta_config(config, core.resolved_config(), _is_unsigned))
 
     def aio_client(self, *args: Any, **kwargs: Any):
@@ -344,21 +363,136 @@ class Session:
         return S3ServiceResource(client)
 
 
-def _flatten_config(config: Config, options: dict) -> None:
+def _check_region_name(region_name: Any) -> None:
+    """botocore's ``validate_region_name`` is a ``re.match``: a region that
+    is not a str fails there with Python's own TypeError, before anything
+    else. (The region's value is checked by the core.)"""
+    if region_name is not None and not isinstance(region_name, str):
+        re.match(r"^(?![0-9]+$)(?!-)[a-zA-Z0-9-]{,63}(?<!-)$", region_name)
+
+
+#: ``botocore.useragent._USERAGENT_ALLOWED_CHARACTERS`` (a str: botocore's
+#: ``c in`` it fails for a non-str character as this does).
+_USERAGENT_ALLOWED = string.ascii_letters + string.digits + "!$%&'*+-.^_`|~,"
+
+
+def _timeout_error(value: Any, name: str) -> Optional[ValueError]:
+    """urllib3's ``Timeout._validate_timeout``, which botocore's HTTP session
+    runs on ``connect_timeout`` and ``read_timeout`` at client creation."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return ValueError("Timeout cannot be a boolean value. It must be an int, float or None.")
+    wrong_type = ValueError(
+        "Timeout value %s was %s, but it must be an int, float or None." % (name, value)
+    )
+    try:
+        float(value)
+    except (TypeError, ValueError):
+        return wrong_type
+    except OverflowError as e:  # an int past float's range escapes urllib3
+        return e
+    try:
+        if value <= 0:
+            return ValueError(
+                "Attempted to set %s timeout to %s, but the timeout cannot be set to a value "
+                "less than or equal to 0." % (name, value)
+            )
+    except TypeError:
+        return wrong_type
+    return None
+
+
+def _socket_timeout_error(seconds: float) -> Optional[str]:
+    """What ``socket.settimeout`` says of a timeout urllib3 let through (NaN,
+    one past the clock's range): botocore's every send fails on it."""
+    import socket
+
+    with socket.socket() as sock:
+        try:
+            sock.settimeout(seconds)
+        except (OverflowError, ValueError) as e:
+            return str(e)
+    return None
+
+
+def _sequence_item_error(index: int, value: Any):
+    """The TypeError of botocore's ``" ".join(components)`` over a user-agent
+    component that is not a str, at this client's component ``index``."""
+    return TypeError(f"sequence item {index}: expected str instance, {type(value).__name__} found")
+
+
+def _flatten_config(config: Config, options: dict) -> list:
+    """Puts the Config's settings into the core's options. Returns the
+    errors botocore raises for them later in client creation, as
+    (stage, error): ``user_agent`` ones take the built user agent."""
+    deferred: list = []
+    send_errors: dict = {}
     if _is_unsigned(config.signature_version):
         options["signature_version"] = "unsigned"
     elif config.signature_version is not None:
         options["signature_version"] = str(config.signature_version)
+    # botocore's user agent: a `user_agent` replaces the whole string (then
+    # only a truthy extra is joined to it); otherwise a truthy appid is
+    # sanitized character by character and a truthy extra joined last.
+    extra = config.user_agent_extra
     if config.user_agent is not None:
-        options["user_agent_override"] = str(config.user_agent)
+        if not isinstance(config.user_agent, str):
+            override = config.user_agent
+            deferred.append(("user_agent", lambda _ua, v=override: _sequence_item_error(0, v)))
+        else:
+            options["user_agent_override"] = config.user_agent
+            if extra and not isinstance(extra, str):
+                deferred.append(("user_agent", lambda _ua, v=extra: _sequence_item_error(1, v)))
+    else:
+        appid = config.user_agent_appid
+        if appid and not isinstance(appid, str):
+            try:
+                options["user_agent_appid"] = "".join(
+                    c if c in _USERAGENT_ALLOWED or c == "#" else "-" for c in appid
+                )
+            except TypeError as e:
+                deferred.append(("user_agent", lambda _ua, e=e: e))
+        if extra and not isinstance(extra, str):
+            # At its place after every component of the built string.
+            deferred.append(
+                ("user_agent", lambda ua, v=extra: _sequence_item_error(len(ua.split(" ")), v))
+            )
+    appid = config.user_agent_appid
+    if appid is not None and not isinstance(appid, str):
+        # botocore then warns about an appid over 50 characters: len().
+        try:
+            len(appid)
+        except TypeError as e:
+            deferred.append(("user_agent", lambda _ua, e=e: e))
+    if isinstance(config.user_agent_extra, str):
+        options["user_agent_extra"] = config.user_agent_extra
+    if isinstance(config.user_agent_appid, str):
+        options["user_agent_appid"] = config.user_agent_appid
+    for name, urllib3_name in (("connect_timeout", "connect"), ("read_timeout", "read")):
+        value = getattr(config, name, None)
+        error = _timeout_error(value, urllib3_name)
+        if error is not None:
+            deferred.append(("http_session", error))
+        elif value is not None:
+            seconds = float(value)
+            options[name] = seconds
+            if not 0 < seconds <= 1e9:
+                send_errors[name] = _socket_timeout_error(seconds)
+    pool = config.max_pool_connections
+    if isinstance(pool, int):
+        # urllib3 keeps every connection when its pool size is <= 0.
+        options["max_pool_connections"] = min(max(int(pool), 0), 2**32 - 1)
+    elif pool is not None:
+        # botocore creates the client; urllib3's `range(maxsize)` fails on
+        # each send.
+        try:
+            range(pool)
+        except TypeError as e:
+            send_errors["max_pool_connections"] = str(e)
     for name in (
-        "user_agent_extra",
-        "user_agent_appid",
         "defaults_mode",
         "ignore_configured_endpoint_urls",
-        "connect_timeout",
-        "read_timeout",
-        "max_pool_connections",
         "tcp_keepalive",
         "use_fips_endpoint",
         "use_dualstack_endpoint",
@@ -369,10 +503,25 @@ def _flatten_config(config: Config, options: dict) -> None:
         value = getattr(config, name, None)
         if value is not None:
             options[name] = value
-    if config.proxies is not None:
+    if isinstance(config.proxies, dict):
         # botocore: an empty dict means no proxy (the environment unread).
         # botocore's proxy_url_for: a falsy entry (None, "") is no proxy.
         options["proxies"] = [(str(k), str(v)) for k, v in config.proxies.items() if v]
+    elif config.proxies is not None:
+        # botocore's proxy lookup (`proxies.get(scheme)`) fails on each send.
+        try:
+            config.proxies.get("https")
+            options["proxies"] = [(str(k), str(v)) for k, v in dict(config.proxies).items() if v]
+        except Exception as e:  # noqa: BLE001 - botocore wraps whatever it is
+            send_errors["proxies"] = str(e)
+    # In the order botocore's send meets them: the proxy lookup, the pool,
+    # connecting; urllib3 arms the read timeout once the request is written.
+    for name in ("proxies", "max_pool_connections", "connect_timeout"):
+        if send_errors.get(name):
+            options["send_error"] = send_errors[name]
+            break
+    if send_errors.get("read_timeout"):
+        options["read_error"] = send_errors["read_timeout"]
     # botocore turns validation off for any falsy value (None included).
     options["parameter_validation"] = bool(config.parameter_validation)
     if isinstance(config.client_context_params, dict):
@@ -380,3 +529,4 @@ def _flatten_config(config: Config, options: dict) -> None:
     for section in ("s3", "retries"):
         for key, value in (getattr(config, section, None) or {}).items():
             options[f"{section}.{key}"] = value
+    return deferred

@@ -408,6 +408,14 @@ fn client_region(cfg: &ClientEndpointConfig, extras: &ClientEndpointExtras) -> C
     }
 }
 
+/// Whether botocore's legacy endpoint lookup falls back to
+/// `Config.region_name` for this configuration (`_check_default_region`,
+/// reached when legacy mode resolves us-east-1 with no region).
+pub fn legacy_lookup_reads_config_region(cfg: &ClientEndpointConfig) -> bool {
+    let legacy_global = cfg.us_east_1_regional_endpoint.as_deref() != Some("regional");
+    legacy_global && matches!(cfg.region.as_deref(), None | Some("us-east-1"))
+}
+
 /// What botocore's client creation takes from its legacy endpoint data
 /// (`ClientArgsCreator._compute_s3_endpoint_config` over
 /// `ClientEndpointBridge.resolve`).

@@ -528,6 +528,7 @@ fn extract_client_args(d: &Bound<'_, PyDict>) -> PyResult<ClientArgs> {
         signature_version: opt_string(d, "signature_version")?,
         sigv4a_signing_region_set: opt_string(d, "sigv4a_signing_region_set")?,
         config_region_name: opt_string(d, "config_region_name")?,
+        config_region_name_type_error: opt_string(d, "config_region_name_type_error")?,
         user_agent: opt_string(d, "user_agent")?.unwrap_or_default(),
         user_agent_extra: opt_string(d, "user_agent_extra")?,
         user_agent_override: opt_string(d, "user_agent_override")?,
@@ -536,6 +537,8 @@ fn extract_client_args(d: &Bound<'_, PyDict>) -> PyResult<ClientArgs> {
         read_timeout: opt_f64(d, "read_timeout")?,
         max_pool_connections: opt_u32(d, "max_pool_connections")?,
         tcp_keepalive: opt_bool(d, "tcp_keepalive")?,
+        send_error: opt_string(d, "send_error")?,
+        read_error: opt_string(d, "read_error")?,
         proxies: match d.get_item("proxies")? {
             Some(p) if !p.is_none() => Some(p.extract::<Vec<(String, String)>>()?),
             _ => None,
