@@ -545,6 +545,25 @@ def test_session_partial_explicit_credentials(kwargs, missing, capture_server):
     assert not capture_server.requests
 
 
+@pytest.mark.parametrize("kwargs,sent", [
+    ({"aws_access_key_id": "AKIAEXPLICITFAKE"}, True),
+    ({"aws_secret_access_key": "explicit-secret-fake"}, False),
+], ids=["session-key-only", "session-secret-only"])
+def test_session_partial_explicit_credentials_without_awscrt(kwargs, sent, monkeypatch, capture_server):
+    """The premise of the README's note for botocore's pure-Python signer
+    (a plain `pip install boto3`): a key without a secret is signed with the
+    secret "None" and sent; a secret without a key fails in the signer.
+    fastboto refuses both before anything is signed."""
+    monkeypatch.setitem(botocore.auth.AUTH_TYPE_MAPS, "s3v4", botocore.auth.S3SigV4Auth)
+    client = _boto3_session(**kwargs).client("s3", region_name="us-east-1", endpoint_url=capture_server.url)
+    outcome = call_and_capture(capture_server, client, "put_bucket_policy", Bucket="bucket", Policy="{}")
+    assert bool(outcome.requests) is sent
+    assert (outcome.error is None) is sent
+    with pytest.raises(fastboto.exceptions.PartialCredentialsError):
+        fastboto.Session(**kwargs).client("s3", region_name="us-east-1", endpoint_url=capture_server.url)
+    assert len(capture_server.requests) == 0
+
+
 def test_credential_process_missing_binary(home, monkeypatch, capture_server):
     """botocore lets FileNotFoundError escape from Session.get_credentials()
     and client(); so does fastboto, with the same message."""
