@@ -959,6 +959,14 @@ fn classify(e: reqwest::Error, endpoint_url: &str, proxy: Option<&str>) -> Error
             endpoint_url,
             error: detail,
         }
+    } else if e.is_builder() {
+        // A host the URL standard refuses (an ARN-derived
+        // `ap-123456789012.127.0.0.1`, whose last label looks numeric):
+        // urllib3 asks DNS for it and fails to connect.
+        Error::EndpointConnection {
+            endpoint_url,
+            error: detail,
+        }
     } else {
         Error::ConnectionClosed { endpoint_url }
     }

@@ -388,6 +388,22 @@ def test_connection_refused_like_botocore():
     assert str(ours.error) == f'Could not connect to the endpoint URL: "{port.url}/bkt?policy"'
 
 
+@pytest.mark.parametrize("bucket", [
+    "arn:aws:s3:us-east-1:123456789012:accesspoint/myap",
+    "arn:aws:s3:us-east-1:123456789012:accesspoint/my-ap-2",
+])
+def test_host_the_url_standard_refuses_like_botocore(bucket):
+    """An access-point ARN on an IPv4 endpoint URL makes the host
+    `myap-123456789012.127.0.0.1`, which the URL standard (and so reqwest)
+    refuses; botocore asks DNS for it and raises EndpointConnectionError
+    (retried as any connection failure). No socket is opened by either."""
+    with ClosedPort() as port:
+        ours, theirs = run_pair(None, config=cfg("legacy", 2), endpoint_url=port.url, params={"Bucket": bucket})
+    assert isinstance(theirs.error, botocore.exceptions.EndpointConnectionError), f"harness: {theirs.describe()}"
+    assert_same_outcome(ours, theirs)
+    assert ".127.0.0.1:" in str(ours.error)
+
+
 @pytest.mark.parametrize("connect_timeout,read_timeout", [(0.5, 2), (0.5, 0.5), (1, 0.5)])
 def test_connect_timeout_like_botocore(connect_timeout, read_timeout):
     """A SYN nobody answers: ConnectTimeoutError after connect_timeout, whatever read_timeout is."""
