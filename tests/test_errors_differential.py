@@ -550,3 +550,30 @@ def test_connection_error_retried_like_botocore(capture_server):
     ours, theirs = run_both(capture_server, "delete_bucket_policy", kw, OPERATIONS["delete_bucket_policy"])
     assert_same_error(ours.error, theirs.error)
     assert len(ours.requests) == len(theirs.requests) == 2
+
+
+def test_exception_hierarchy_as_botocore():
+    """Each fastboto exception class has, among fastboto's classes, the
+    ancestors its botocore namesake has among botocore's (so
+    ``except fastboto.exceptions.X`` catches what botocore's would)."""
+    import fastboto.exceptions as ours_module
+
+    compared = 0
+    for name in dir(ours_module):
+        ours = getattr(ours_module, name)
+        theirs = getattr(botocore.exceptions, name, None)
+        if not (isinstance(ours, type) and issubclass(ours, BaseException) and isinstance(theirs, type)):
+            continue
+        our_chain = [k.__name__ for k in ours.__mro__ if k.__module__ == ours_module.__name__]
+        their_chain = [k.__name__ for k in theirs.__mro__
+                       if k.__module__ == "botocore.exceptions" and hasattr(ours_module, k.__name__)]
+        assert our_chain == their_chain, name
+        compared += 1
+    assert compared >= 40
+
+
+def test_client_exceptions_dir_lists_the_modeled_classes():
+    ours, theirs = client_pair(region_name="us-east-1")
+    modeled = lambda c: {n for n in dir(c.exceptions)  # noqa: E731
+                         if isinstance(getattr(c.exceptions, n, None), type)}
+    assert modeled(theirs) == modeled(ours) >= {"ClientError", "NoSuchBucket", "BucketAlreadyExists"}

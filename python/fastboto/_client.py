@@ -88,6 +88,10 @@ class ClientExceptions:
     def from_code(self, error_code: str) -> type:
         return _exceptions_module.modeled_class(error_code)
 
+    def __dir__(self) -> list:
+        modeled = {"ClientError", *_exceptions_module.MODELED_ERROR_CODES}
+        return sorted(set(object.__dir__(self)) | modeled)
+
 
 def _no_positional(name: str, args: tuple) -> None:
     if args:

@@ -23,7 +23,6 @@ _SPECS = [
         "BotoCoreError",
         "Partial credentials found in {provider}, missing: {cred_var}",
     ),
-    ("NoRegionError", "BotoCoreError", "You must specify a region."),
     ("ProfileNotFound", "BotoCoreError", "The config profile ({profile}) could not be found"),
     ("ConfigParseError", "BotoCoreError", "Unable to parse config file: {path}"),
     (
@@ -53,7 +52,7 @@ _SPECS = [
     ),
     (
         "ProxyConnectionError",
-        ("ConnectionError", "HTTPClientError"),
+        "ConnectionError",
         'Failed to connect to proxy URL: "{proxy_url}"',
     ),
     ("FlexibleChecksumError", "BotoCoreError", "{error_msg}"),
@@ -79,6 +78,7 @@ _SPECS = [
     ("EndpointResolutionError", "BotoCoreError", "{msg}"),
     ("InvalidEndpointConfigurationError", "BotoCoreError", "Invalid endpoint configuration: {msg}"),
     ("BaseEndpointResolverError", "BotoCoreError", "An unspecified error occurred"),
+    ("NoRegionError", "BaseEndpointResolverError", "You must specify a region."),
     (
         "EndpointVariantError",
         "BaseEndpointResolverError",
