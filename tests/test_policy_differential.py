@@ -630,6 +630,10 @@ _policies = st.one_of(
         lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
         max_leaves=20,
     ).map(lambda d: json.dumps(d, ensure_ascii=False)),
+    # Near S3's 20 KB policy limit: a random (unicode) chunk repeated to a
+    # random length of 16-20 K characters.
+    st.tuples(st.text(min_size=1, max_size=64), st.integers(min_value=16_000, max_value=20_480)).map(
+        lambda t: (t[0] * (t[1] // len(t[0]) + 1))[:t[1]]),
 )
 _algorithms = st.sampled_from(
     [a for a in ALL_ALGORITHMS if botocore_supports_checksum(a)]
