@@ -109,6 +109,26 @@ def test_demo_command_runs(tmp_path):
     assert "Traceback" not in proc.stderr
 
 
+@pytest.mark.parametrize("variable", ["AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"])
+def test_demo_uses_the_configured_endpoint(moto_server, monkeypatch, capsys, variable):
+    """With an endpoint in the environment the demo starts no server of its
+    own and works on the bucket there."""
+    import urllib.request
+
+    import fastboto.demo
+
+    for name in ("AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(variable, str(moto_server))
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    urllib.request.urlopen(urllib.request.Request(f"{moto_server}/configured-demo", method="PUT")).close()
+    assert fastboto.demo.main(["--bucket", "configured-demo"]) == 0
+    out = capsys.readouterr().out
+    assert "started moto" not in out
+    assert "arn:aws:s3:::configured-demo/*" in out
+
+
 # ---------------------------------------------------------------------------
 # The S3-compatible store recipes
 # ---------------------------------------------------------------------------

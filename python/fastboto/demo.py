@@ -1,8 +1,10 @@
 """End-to-end demo: ``python -m fastboto.demo [--endpoint-url URL]``.
 
-Without an endpoint it starts moto's S3 server on a free loopback port
-(``pip install 'moto[server]'``), creates a bucket, applies a bucket policy
-(and a canned ACL where supported) with fastboto, reads them back and prints them.
+The endpoint defaults to ``AWS_ENDPOINT_URL_S3``, then ``AWS_ENDPOINT_URL``
+(the bucket must exist there). Without an endpoint it starts moto's S3
+server on a free loopback port (``pip install 'moto[server]'``), creates a
+bucket, applies a bucket policy (and a canned ACL where supported) with
+fastboto, reads them back and prints them.
 """
 
 from __future__ import annotations
@@ -47,7 +49,9 @@ def _create_bucket(endpoint_url: str, bucket: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--endpoint-url", default=os.environ.get("AWS_ENDPOINT_URL"))
+    # The environment's endpoint, as a client would take it (the S3 one first).
+    configured = os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")
+    parser.add_argument("--endpoint-url", default=configured)
     parser.add_argument("--bucket", default="fastboto-demo-bucket")
     args = parser.parse_args(argv)
 
