@@ -200,6 +200,16 @@ def client_kwargs_from_builtins(builtins):
     return kw
 
 
+def test_official_vectors_are_beside_the_checkout():
+    """The vector cases below are skipped without ../shared; that must not
+    pass unnoticed (CI always has it). FASTBOTO_WITHOUT_SHARED_VECTORS=1
+    allows a checkout without it."""
+    if os.environ.get("FASTBOTO_WITHOUT_SHARED_VECTORS") == "1":
+        pytest.skip("FASTBOTO_WITHOUT_SHARED_VECTORS=1")
+    assert VECTORS.exists(), f"{VECTORS} is missing: the official endpoint cases cannot run"
+    assert len(_vector_configs()) > 100
+
+
 @pytest.mark.skipif(not VECTORS.exists(), reason="../shared/vectors is not beside the checkout")
 @pytest.mark.parametrize("builtins,bucket,client_context", _vector_configs())
 @pytest.mark.parametrize("operation", OPERATIONS)
