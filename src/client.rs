@@ -423,9 +423,12 @@ impl Client {
         for (name, values) in &resolved.headers {
             headers.push((name.clone(), values.join(",")));
         }
+        let s3express_backend = resolved.properties_json.get("backend")
+            == Some(&serde_json::Value::String("S3Express".into()));
         self.add_checksum_headers(
             op,
             validated.checksum_algorithm.as_deref(),
+            s3express_backend,
             &serialized.body,
             &mut headers,
         )?;
@@ -626,6 +629,7 @@ impl Client {
         &self,
         op: &Operation,
         requested: Option<&str>,
+        s3express_backend: bool,
         body: &[u8],
         headers: &mut Vec<(String, String)>,
     ) -> Result<()> {
@@ -642,10 +646,13 @@ impl Client {
                 )
             }
             None if op.request_checksum_required && self.options.legacy_content_md5 => {
-                if !headers
-                    .iter()
-                    .any(|(k, _)| k.eq_ignore_ascii_case("Content-MD5"))
-                {
+                // botocore 1.35's `conditionally_calculate_md5`: not over a
+                // checksum already there, nor to S3 Express (no MD5 there).
+                let has_checksum = headers.iter().any(|(k, _)| {
+                    k.eq_ignore_ascii_case("Content-MD5")
+                        || k.to_ascii_lowercase().starts_with("x-amz-checksum-")
+                });
+                if !has_checksum && !s3express_backend {
                     headers.push(("Content-MD5".into(), checksum::content_md5(body)));
                 }
                 None

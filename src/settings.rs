@@ -40,6 +40,9 @@ pub struct ClientArgs {
     pub verify: Option<bool>,
     pub ca_bundle: Option<String>,
     pub signature_version: Option<String>,
+    /// `Config(signature_version=botocore.UNSIGNED)` (or fastboto's): an
+    /// object, so the string `"unsigned"` stays an unknown name.
+    pub unsigned: bool,
     /// `Config(sigv4a_signing_region_set=...)`.
     pub sigv4a_signing_region_set: Option<String>,
     /// `Config(region_name=...)` by itself (botocore consults it apart).
@@ -566,11 +569,11 @@ fn resolve_client_settings(args: &ClientArgs) -> Result<(ClientOptions, Context)
     let region = endpoint::client_region_name(&endpoint, &endpoint_extras);
 
     let signature_version = match args.signature_version.as_deref() {
+        _ if args.unsigned => SignatureVersion::Unsigned,
         // The SigV4 family: which of SigV4 and SigV4a signs a call is the
         // endpoint's auth scheme's choice (`Client::signing_for`).
         None | Some("s3v4") | Some("v4") | Some("s3v4a") | Some("v4a") => SignatureVersion::V4,
         Some("s3") => SignatureVersion::HmacV1,
-        Some("unsigned") => SignatureVersion::Unsigned,
         Some(_) => SignatureVersion::Unknown,
     };
 
@@ -647,6 +650,15 @@ fn resolve_client_settings(args: &ClientArgs) -> Result<(ClientOptions, Context)
                     .map(|v| v.to_string()),
             )
         })
+        .or_else(|| {
+            // The config file's `s3 =` block, under Config and environment.
+            s3_config_store.as_deref().and_then(|entries| {
+                entries
+                    .iter()
+                    .find(|(k, _)| k == "legacy_content_md5")
+                    .map(|(_, v)| v.to_lowercase() == "true")
+            })
+        })
         .unwrap_or(false);
 
     let mut user_agent = match &args.user_agent_override {
@@ -688,7 +700,7 @@ fn resolve_client_settings(args: &ClientArgs) -> Result<(ClientOptions, Context)
         endpoint_extras,
         credentials: None,
         signature_version,
-        requested_signature_version: args.signature_version.clone().filter(|v| v != "unsigned"),
+        requested_signature_version: args.signature_version.clone().filter(|_| !args.unsigned),
         reported_settings: REPORTED_SETTINGS
             .iter()
             .map(|name| (*name, ctx.setting(name)))

@@ -97,6 +97,8 @@ SAME = {
     "config-region-bytes": {"region_name": b"us-east-1"},
     "signature-version-unknown": {"signature_version": "bogus"},
     "signature-version-empty": {"signature_version": ""},
+    # Only the UNSIGNED object means anonymous; the string is an unknown name.
+    "signature-version-unsigned-string": {"signature_version": "unsigned"},
     "proxies-str": {"proxies": "x"},
     "proxies-list": {"proxies": [("https", "http://p")]},
 }

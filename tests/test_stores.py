@@ -182,3 +182,120 @@ def test_default_mode_is_not_legacy(capture_server):
     out = call_and_capture(capture_server, c, "put_bucket_policy", Bucket="b", Policy=POLICY)
     assert out.request.header("Content-MD5") is None
     assert out.request.header("x-amz-checksum-crc32") is not None
+
+
+# What botocore 1.35.99 would send for other clients, captured at before-send
+# (nothing leaves the process): S3 Express buckets (its
+# `conditionally_calculate_md5` adds no MD5 there), SigV2, https endpoints,
+# other regions.
+_PREPARED_RUNNER = r"""
+import json, sys
+import botocore, botocore.session
+from botocore.awsrequest import AWSResponse
+from botocore.config import Config
+spec = json.loads(sys.argv[1])
+assert botocore.__version__ == spec["version"], botocore.__version__
+
+class Raw:
+    def stream(self, **_):
+        return iter(())
+
+out = []
+for client_kwargs, config, operation, params in spec["cases"]:
+    c = botocore.session.get_session().create_client(
+        "s3", aws_access_key_id=spec["ak"], aws_secret_access_key=spec["sk"],
+        config=Config(**config), **client_kwargs)
+    seen = {}
+    def capture(request, **_):
+        seen["r"] = request
+        return AWSResponse(request.url, 200, {}, Raw())
+    c.meta.events.register_first("before-send.s3", capture)
+    getattr(c, operation)(**params)
+    r = seen["r"]
+    out.append([r.url, {k: (v.decode() if isinstance(v, bytes) else v) for k, v in r.headers.items()}])
+print(json.dumps(out))
+"""
+
+_EXPRESS = "mybucket--usw2-az1--x-s3"
+LEGACY_PREPARED_CASES = {
+    "express": ({"region_name": "us-west-2"}, {"s3": {"disable_s3_express_session_auth": True}},
+                "put_bucket_policy", {"Bucket": _EXPRESS, "Policy": POLICY}),
+    "express-acl": ({"region_name": "us-west-2"}, {"s3": {"disable_s3_express_session_auth": True}},
+                    "put_bucket_acl", {"Bucket": _EXPRESS, "ACL": "private"}),
+    "express-sigv2": ({"region_name": "us-west-2"}, {"signature_version": "s3"},
+                      "put_bucket_policy", {"Bucket": _EXPRESS, "Policy": POLICY}),
+    "express-custom-endpoint": ({"region_name": "us-west-2", "endpoint_url": "https://express.example.com"},
+                                {"s3": {"disable_s3_express_session_auth": True}},
+                                "put_bucket_policy", {"Bucket": _EXPRESS, "Policy": POLICY}),
+    "aws-regional": ({"region_name": "eu-west-1"}, {}, "put_bucket_policy", {"Bucket": "b", "Policy": POLICY}),
+    "https-sigv2": ({"region_name": "us-east-1", "endpoint_url": "https://obs.example.com"},
+                    {"signature_version": "s3", "s3": {"addressing_style": "virtual"}},
+                    "put_bucket_acl", {"Bucket": "b", "ACL": "public-read"}),
+    "checksum-algorithm": ({"region_name": "us-east-1"}, {}, "put_bucket_policy",
+                           {"Bucket": "b", "Policy": POLICY, "ChecksumAlgorithm": "SHA256"}),
+    "content-md5-given": ({"region_name": "us-east-1"}, {}, "put_bucket_policy",
+                          {"Bucket": "b", "Policy": POLICY, "ContentMD5": "bXltZDU="}),
+}
+_VOLATILE = {"host", "authorization", "x-amz-date", "user-agent", "amz-sdk-invocation-id", "amz-sdk-request", "date",
+             "x-amz-content-sha256"}
+
+
+def _stable(headers):
+    return {k.lower(): v for k, v in headers.items() if k.lower() not in _VOLATILE}
+
+
+def test_legacy_mode_matches_botocore_1_35_beyond_plain_endpoints(legacy_botocore_python):
+    cases = list(LEGACY_PREPARED_CASES.values())
+    spec = {"version": LEGACY_BOTOCORE, "ak": FAKE_ACCESS_KEY, "sk": FAKE_SECRET_KEY,
+            "cases": [[kw, cfg, op, params] for kw, cfg, op, params in cases]}
+    proc = subprocess.run([str(legacy_botocore_python), "-c", _PREPARED_RUNNER, json.dumps(spec)],
+                          capture_output=True, text=True, timeout=120,
+                          env={"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/tmp")})
+    assert proc.returncode == 0, scrub(proc.stderr)
+    theirs = json.loads(proc.stdout)
+    for name, (kw, cfg, op, params), (their_url, their_headers) in zip(LEGACY_PREPARED_CASES, cases, theirs):
+        config = {**cfg, "s3": {**cfg.get("s3", {}), "legacy_content_md5": True}}
+        ours = fastboto.client("s3", aws_access_key_id=FAKE_ACCESS_KEY, aws_secret_access_key=FAKE_SECRET_KEY,
+                               config=fastboto.Config(**config), **kw).prepare_request(op, **params)
+        assert ours.url == their_url, name
+        assert _stable(ours.headers) == _stable(their_headers), name
+    express = dict(zip(LEGACY_PREPARED_CASES, theirs))["express"][1]
+    assert "Content-MD5" not in express, "premise: botocore 1.35 adds no MD5 for S3 Express"
+
+
+@pytest.mark.parametrize("value,legacy", [
+    (True, True), ("true", True), ("TRUE", True), (False, False), ("false", False), ("yes", False),
+    (1, False), (None, False),
+])
+def test_legacy_switch_reads_as_botocore_reads_s3_flags(value, legacy):
+    """`legacy_content_md5` is read with botocore's `ensure_boolean`, as the
+    other S3 flags: a bool, or a str that says "true"."""
+    c = fastboto.client("s3", region_name="us-east-1", aws_access_key_id=FAKE_ACCESS_KEY,
+                        aws_secret_access_key=FAKE_SECRET_KEY,
+                        config=fastboto.Config(s3={"legacy_content_md5": value}))
+    headers = c.prepare_request("put_bucket_policy", Bucket="b", Policy=POLICY).headers
+    assert ("Content-MD5" in headers) is legacy
+    assert ("x-amz-checksum-crc32" in headers) is not legacy
+
+
+@pytest.mark.parametrize("block,env,legacy", [
+    ("legacy_content_md5 = true", None, True),
+    ("legacy_content_md5 = True", None, True),
+    ("legacy_content_md5 = false", None, False),
+    ("legacy_content_md5 = true", "false", False),
+    ("addressing_style = path", "true", True),
+])
+def test_legacy_switch_from_the_config_file(tmp_path, monkeypatch, block, env, legacy):
+    """The profile's `s3 =` block can turn legacy mode on; the environment
+    variable (and Config) come first."""
+    config = tmp_path / "config"
+    config.write_text(f"[default]\ns3 =\n    {block}\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    if env is None:
+        monkeypatch.delenv("FASTBOTO_LEGACY_CONTENT_MD5", raising=False)
+    else:
+        monkeypatch.setenv("FASTBOTO_LEGACY_CONTENT_MD5", env)
+    c = fastboto.client("s3", region_name="us-east-1", aws_access_key_id=FAKE_ACCESS_KEY,
+                        aws_secret_access_key=FAKE_SECRET_KEY)
+    headers = c.prepare_request("put_bucket_policy", Bucket="b", Policy=POLICY).headers
+    assert ("Content-MD5" in headers) is legacy

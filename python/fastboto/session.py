@@ -429,7 +429,7 @@ def _flatten_config(config: Config, options: dict) -> list:
     deferred: list = []
     send_errors: dict = {}
     if _is_unsigned(config.signature_version):
-        options["signature_version"] = "unsigned"
+        options["unsigned"] = True
     elif config.signature_version is not None:
         options["signature_version"] = str(config.signature_version)
     # botocore's user agent: a `user_agent` replaces the whole string (then

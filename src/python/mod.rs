@@ -447,6 +447,20 @@ fn opt_bool(d: &Bound<'_, PyDict>, key: &str) -> PyResult<Option<bool>> {
 }
 
 /// A value botocore checks is a bool or a str: its `str()` and whether it is.
+/// botocore's `ensure_boolean`: a bool as it is, a str when it reads "true"
+/// (any case), anything else false.
+fn opt_ensure_boolean(d: &Bound<'_, PyDict>, key: &str) -> PyResult<Option<bool>> {
+    match d.get_item(key)? {
+        Some(v) if v.is_none() => Ok(None),
+        Some(v) if v.is_instance_of::<pyo3::types::PyBool>() => Ok(Some(v.is_truthy()?)),
+        Some(v) if v.is_instance_of::<pyo3::types::PyString>() => {
+            Ok(Some(v.str()?.to_string_lossy().to_lowercase() == "true"))
+        }
+        Some(_) => Ok(Some(false)),
+        None => Ok(None),
+    }
+}
+
 fn opt_raw_flag(d: &Bound<'_, PyDict>, key: &str) -> PyResult<Option<settings::RawFlag>> {
     match d.get_item(key)? {
         Some(v) if !v.is_none() => Ok(Some(settings::RawFlag {
@@ -526,6 +540,7 @@ fn extract_client_args(d: &Bound<'_, PyDict>) -> PyResult<ClientArgs> {
         verify: opt_bool(d, "verify")?,
         ca_bundle: opt_string(d, "ca_bundle")?,
         signature_version: opt_string(d, "signature_version")?,
+        unsigned: opt_bool(d, "unsigned")?.unwrap_or(false),
         sigv4a_signing_region_set: opt_string(d, "sigv4a_signing_region_set")?,
         config_region_name: opt_string(d, "config_region_name")?,
         config_region_name_type_error: opt_string(d, "config_region_name_type_error")?,
@@ -573,7 +588,7 @@ fn extract_client_args(d: &Bound<'_, PyDict>) -> PyResult<ClientArgs> {
             },
             None => Vec::new(),
         },
-        legacy_content_md5: opt_bool(d, "s3.legacy_content_md5")?,
+        legacy_content_md5: opt_ensure_boolean(d, "s3.legacy_content_md5")?,
         s3_payload_signing_enabled: opt_bool(d, "s3.payload_signing_enabled")?,
         use_fips_endpoint: opt_bool(d, "use_fips_endpoint")?,
         use_dualstack_endpoint: opt_bool(d, "use_dualstack_endpoint")?,
