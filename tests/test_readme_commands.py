@@ -322,3 +322,16 @@ def hmac_equal(a: str, b: str) -> bool:
     import hmac
 
     return hmac.compare_digest(a.encode(), b.encode())
+
+
+def test_recipes_for_stores_refusing_checksum_headers_send_none(env_credentials):
+    """A recipe whose store (by its comment) refuses botocore >= 1.36's
+    checksum headers must send none, for policy and ACL writes alike."""
+    refusing = [(c, call) for c, call in RECIPES if "x-amz-checksum" in c]
+    assert {c.split()[0] for c, _ in refusing} >= {"Ceph", "Backblaze"}
+    for comment, call in refusing:
+        client = _evaluate(call, {"fastboto": fastboto, "Config": fastboto.Config})
+        for op, params in (("put_bucket_policy", {"Policy": "{}"}), ("put_bucket_acl", {"ACL": "private"})):
+            headers = {k.lower() for k in client.prepare_request(op, Bucket="b", **params).headers}
+            assert "content-md5" in headers, comment
+            assert not {h for h in headers if h.startswith("x-amz-checksum") or h.startswith("x-amz-sdk-checksum")}, comment
