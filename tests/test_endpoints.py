@@ -282,6 +282,19 @@ def test_legacy_variant_data_matches_installed_botocore():
         "regenerate: python3 tests/support/legacy_variants.py > src/endpoint/legacy-s3-variants.json")
 
 
+@pytest.mark.parametrize("vendored,load", [
+    ("s3-endpoint-rule-set-1.json", lambda loader: loader.load_service_model("s3", "endpoint-rule-set-1")),
+    ("partitions.json", lambda loader: loader.load_data("partitions")),
+])
+def test_embedded_endpoint_rules_match_installed_botocore(vendored, load):
+    """The S3 rule set and partitions compiled into the core are botocore's
+    (a botocore upgrade that changes them fails here: refresh the files)."""
+    import botocore.loaders
+
+    ours = json.loads((Path(__file__).parent.parent / "src" / "endpoint" / vendored).read_text())
+    assert ours == load(botocore.loaders.create_loader()), f"src/endpoint/{vendored} differs from botocore's"
+
+
 def _every_region_botocore_knows():
     from support.legacy_variants import from_installed_botocore
 
