@@ -40,6 +40,8 @@ def signing(headers):
         return value.decode() if isinstance(value, bytes) else value
 
     auth = header("Authorization")
+    if auth.startswith("AWS "):  # HmacV1 (signature_version="s3"): no scope
+        return ("hmacv1", auth.split(" ", 1)[1].split(":", 1)[0])
     if is_sigv4a(auth):
         parts = parse_sigv4a_authorization(auth)
         return ("sigv4a", parts.date, parts.service, header("X-Amz-Region-Set"), parts.signed_headers)
@@ -226,14 +228,17 @@ def test_official_endpoint_vector_configurations(builtins, bucket, client_contex
 REGIONS = ["us-east-1", "us-west-2", "eu-west-1", "ap-southeast-2", "cn-north-1", "cn-northwest-1",
            "us-gov-west-1", "us-iso-east-1", "us-isob-east-1", "eu-isoe-west-1", "us-isof-south-1",
            "eusc-de-east-1", "aws-global", "fips-us-east-1", "us-east-1-fips", "mx-central-1",
-           "not a region", "UPPER-1", "a" * 70]
+           "not a region", "UPPER-1", "a" * 70, None]
 BUCKETS = st.one_of(
     st.sampled_from(["my-bucket", "my.bucket", "My_Bucket", "a" * 63, "a" * 64, "192.168.1.1", "xn--abc",
                      "bucket--x-s3", "mybucket--usw2-az1--x-s3", "bkt--use1-az4--x-s3", "-bad-", "a..b",
                      "arn:aws:s3:us-west-2:123456789012:accesspoint:myendpoint",
                      "arn:aws:s3:us-west-2:123456789012:accesspoint/my.endpoint",
                      "arn:aws:s3::123456789012:accesspoint:mfzwi23gnjvgw.mrap",
-                     "arn:aws-cn:s3:cn-north-1:123456789012:accesspoint:myendpoint"]),
+                     "arn:aws-cn:s3:cn-north-1:123456789012:accesspoint:myendpoint",
+                     "arn:aws:s3-outposts:us-west-2:123456789012:outpost/op-01234567890123456/accesspoint/reports",
+                     "arn:aws:s3-object-lambda:us-west-2:123456789012:accesspoint/mybanner",
+                     "mybucket--usw2-az1--xa-s3", "bucket--use1-az4--x-s3.bad"]),
     st.from_regex(r"[a-z0-9][a-z0-9.\-]{1,20}[a-z0-9]", fullmatch=True),
 )
 # Config(client_context_params=...): the ruleset's client-context parameters
@@ -244,6 +249,7 @@ CLIENT_CONTEXT = st.dictionaries(
     st.one_of(st.booleans(), st.none(), st.just("true")), max_size=2)
 CONFIGS = st.fixed_dictionaries({}, optional={
     "client_context_params": CLIENT_CONTEXT,
+    "signature_version": st.sampled_from(["s3", "s3v4", "v4", "s3v4a"]),
     "use_fips_endpoint": st.booleans(),
     "use_dualstack_endpoint": st.booleans(),
     "s3": st.fixed_dictionaries({}, optional={
@@ -257,7 +263,8 @@ CONFIGS = st.fixed_dictionaries({}, optional={
 })
 ENDPOINTS = st.sampled_from([None, None, None, "http://127.0.0.1:9000", "https://minio.example.com",
                              "http://storage.example.com/prefix", "https://s3.us-west-2.amazonaws.com",
-                             "https://bucket.vpce-123.s3.us-east-1.vpce.amazonaws.com"])
+                             "https://bucket.vpce-123.s3.us-east-1.vpce.amazonaws.com",
+                             "https://[::1]:9000", "http://[2001:db8::1]/base", "HTTPS://MinIO.Example.COM:9000"])
 
 
 @settings(max_examples=int(os.environ.get("FASTBOTO_ENDPOINT_EXAMPLES", "150")), deadline=None,
