@@ -353,6 +353,72 @@ def test_region_redirect_is_remembered_per_bucket(capture_server):
         assert_same_outcome(o, t)
 
 
+_ACL_XML = (b'<?xml version="1.0" encoding="UTF-8"?><AccessControlPolicy '
+            b'xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Owner><ID>o</ID></Owner>'
+            b'<AccessControlList></AccessControlList></AccessControlPolicy>')
+ACL_OPERATIONS = {
+    "put_bucket_acl": (dict(Bucket="my-bucket", ACL="private"), ok(200)),
+    "get_bucket_acl": (dict(Bucket="my-bucket"), ok(200, _ACL_XML)),
+}
+
+
+@pytest.mark.parametrize("operation", list(ACL_OPERATIONS))
+@pytest.mark.parametrize("name", ["301-permanent-redirect", "400-authorization-header-malformed",
+                                  "400-illegal-location-constraint"])
+def test_region_redirect_of_acl_calls(capture_server, operation, name):
+    params, final = ACL_OPERATIONS[operation]
+    capture_server.set_response(final)
+    ours_c, theirs_c = client_pair(**_proxy(capture_server))
+    capture_server.enqueue(REDIRECTS[name])
+    theirs = call_and_capture(capture_server, theirs_c, operation, **params)
+    capture_server.enqueue(REDIRECTS[name])
+    ours = call_and_capture(capture_server, ours_c, operation, **params)
+    assert len(theirs.requests) == 2, "harness: botocore did not redirect"
+    assert_same_outcome(ours, theirs)
+
+
+@pytest.mark.parametrize("config", [{"use_fips_endpoint": True}, {"use_dualstack_endpoint": True},
+                                    {"s3": {"addressing_style": "path"}}, {"signature_version": "s3"}],
+                         ids=["fips", "dualstack", "path-style", "sigv2"])
+def test_region_redirect_under_endpoint_variants(capture_server, config):
+    capture_server.set_response(ok(204))
+    ours_c, theirs_c = client_pair(**_proxy(capture_server, config))
+    capture_server.enqueue(REDIRECTS["301-permanent-redirect"])
+    theirs = call_and_capture(capture_server, theirs_c, "delete_bucket_policy", Bucket="my-bucket")
+    capture_server.enqueue(REDIRECTS["301-permanent-redirect"])
+    ours = call_and_capture(capture_server, ours_c, "delete_bucket_policy", Bucket="my-bucket")
+    assert len(theirs.requests) == 2, "harness: botocore did not redirect"
+    assert len(ours.requests) == 2
+    assert [r.url() for r in ours.requests] == [r.url() for r in theirs.requests]
+    assert ours.error is None and theirs.error is None
+
+
+def test_access_point_arn_is_not_redirected(capture_server):
+    """botocore's redirector leaves ARN buckets alone: the 301 is the error."""
+    capture_server.set_response(REDIRECTS["301-permanent-redirect"])
+    arn = "arn:aws:s3:us-east-1:123456789012:accesspoint/myap"
+    ours, theirs = run_both(capture_server, "delete_bucket_policy", _proxy(capture_server), {"Bucket": arn})
+    assert len(theirs.requests) == 1, "premise: botocore does not redirect ARN buckets"
+    assert_same_outcome(ours, theirs)
+
+
+def test_bucket_region_cache_belongs_to_one_client(capture_server):
+    """A second client knows nothing of the first one's redirect: it is
+    redirected again."""
+    capture_server.set_response(ok(204))
+    outcomes = []
+    for _ in range(2):
+        ours_c, theirs_c = client_pair(**_proxy(capture_server))
+        capture_server.enqueue(REDIRECTS["301-permanent-redirect"])
+        theirs = call_and_capture(capture_server, theirs_c, "delete_bucket_policy", Bucket="my-bucket")
+        capture_server.enqueue(REDIRECTS["301-permanent-redirect"])
+        ours = call_and_capture(capture_server, ours_c, "delete_bucket_policy", Bucket="my-bucket")
+        outcomes.append((ours, theirs))
+    for ours, theirs in outcomes:
+        assert len(theirs.requests) == 2
+        assert_same_outcome(ours, theirs)
+
+
 # Redirect-like errors that name no region (no x-amz-bucket-region header, no
 # <Region> in the body): botocore's S3RegionRedirectorv2.get_bucket_region
 # sends HeadBucket (a call of its own: new invocation id, its own retries and
