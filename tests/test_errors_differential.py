@@ -643,3 +643,15 @@ def test_client_exceptions_dir_lists_the_modeled_classes():
     modeled = lambda c: {n for n in dir(c.exceptions)  # noqa: E731
                          if isinstance(getattr(c.exceptions, n, None), type)}
     assert modeled(theirs) == modeled(ours) >= {"ClientError", "NoSuchBucket", "BucketAlreadyExists"}
+
+
+def test_error_body_with_two_codes(capture_server):
+    """README: botocore's error factory fails on the dict its parser makes
+    of two <Code> elements; fastboto raises the ClientError with that code."""
+    body = b'<?xml version="1.0"?><Error><Code>A</Code><Code>B</Code><Message>m</Message></Error>'
+    capture_server.set_response(CannedResponse(400, [("Content-Type", "application/xml")], body))
+    ours, theirs = run_both(capture_server, "get_bucket_policy", custom(capture_server), {"Bucket": "b"})
+    assert isinstance(theirs.error, TypeError), "premise"
+    assert isinstance(ours.error, botocore.exceptions.ClientError)
+    assert ours.error.response["Error"] == {"Code": {}, "Message": "m"}
+    assert len(ours.requests) == len(theirs.requests) == 1
