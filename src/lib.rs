@@ -12,6 +12,7 @@ pub mod error;
 pub mod fork;
 pub mod model;
 pub mod ops;
+pub mod panic_guard;
 pub mod protocol;
 pub mod rate_limit;
 pub mod response;

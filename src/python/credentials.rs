@@ -3,7 +3,9 @@
 //! wraps (refreshing temporary credentials when read, as botocore's
 //! `RefreshableCredentials` properties do).
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::panic::AssertUnwindSafe;
+
+use crate::python::errors::catch_unwind;
 use std::sync::Arc;
 
 use pyo3::prelude::*;

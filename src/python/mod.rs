@@ -14,7 +14,9 @@ mod input;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::panic::AssertUnwindSafe;
+
+use crate::python::errors::catch_unwind;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -615,6 +617,7 @@ fn resolve_session<'py>(
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     crate::fork::install();
+    errors::install_quiet_panic_hook();
     m.add_class::<CoreClient>()?;
     m.add_class::<bridge::AsyncBridge>()?;
     m.add_function(wrap_pyfunction!(resolve_session, m)?)?;
