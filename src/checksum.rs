@@ -118,7 +118,7 @@ mod tests {
     }
 
     // Published check values: the CRC catalogue's "check" over "123456789",
-    // the NIST/RFC digests of "abc", and xxHash's reference values for "".
+    // the NIST/RFC digests of "abc", and xxHash's reference values for "" and "abc".
     #[test]
     fn crc_check_values() {
         assert_eq!(hexdigest(Algorithm::Crc32, b"123456789"), "cbf43926");
@@ -172,49 +172,15 @@ mod tests {
     /// (python-xxhash 3.x) over bytes `(i * 7 + 3) % 256`.
     #[test]
     fn xxhash_every_length_class() {
+        #[rustfmt::skip]
         let cases = [
-            (
-                1,
-                "1f25c8d0bc1f4bb6",
-                "13e608bc156defed",
-                "22bbb76b211a39ba13e608bc156defed",
-            ),
-            (
-                3,
-                "31d2363f52e564c9",
-                "a9088dda485b481c",
-                "ce31763cbf8245a5a9088dda485b481c",
-            ),
-            (
-                5,
-                "c7608efddb7051fe",
-                "998620e10e3a4b37",
-                "5787f33cbc36d4c8d3497975144f78a7",
-            ),
-            (
-                12,
-                "d52e407833af5133",
-                "6829454be0cc3199",
-                "f7314c62630bc633381c69c9c2498dfa",
-            ),
-            (
-                50,
-                "3feb2f60dd4d0dbd",
-                "279b904dd23ad810",
-                "963e5a73f5c59b9844cffbc456f71a6f",
-            ),
-            (
-                200,
-                "a6cb3c09bc829b24",
-                "746cd0025327bf5b",
-                "32200a52a918beaf380142cdd5843bbd",
-            ),
-            (
-                1000,
-                "5f235fa033f1a3fb",
-                "6c4f14bd97bd9e82",
-                "6bcc7eff62da44c26c4f14bd97bd9e82",
-            ),
+            (1, "1f25c8d0bc1f4bb6", "13e608bc156defed", "22bbb76b211a39ba13e608bc156defed"),
+            (3, "31d2363f52e564c9", "a9088dda485b481c", "ce31763cbf8245a5a9088dda485b481c"),
+            (5, "c7608efddb7051fe", "998620e10e3a4b37", "5787f33cbc36d4c8d3497975144f78a7"),
+            (12, "d52e407833af5133", "6829454be0cc3199", "f7314c62630bc633381c69c9c2498dfa"),
+            (50, "3feb2f60dd4d0dbd", "279b904dd23ad810", "963e5a73f5c59b9844cffbc456f71a6f"),
+            (200, "a6cb3c09bc829b24", "746cd0025327bf5b", "32200a52a918beaf380142cdd5843bbd"),
+            (1000, "5f235fa033f1a3fb", "6c4f14bd97bd9e82", "6bcc7eff62da44c26c4f14bd97bd9e82"),
         ];
         for (len, xxh64, xxh3, xxh128) in cases {
             let data: Vec<u8> = (0..len).map(|i| ((i * 7 + 3) % 256) as u8).collect();

@@ -423,8 +423,11 @@ impl Client {
         for (name, values) in &resolved.headers {
             headers.push((name.clone(), values.join(",")));
         }
-        let s3express_backend = resolved.properties_json.get("backend")
-            == Some(&serde_json::Value::String("S3Express".into()));
+        let s3express_backend = resolved
+            .properties_json
+            .get("backend")
+            .and_then(serde_json::Value::as_str)
+            == Some("S3Express");
         self.add_checksum_headers(
             op,
             validated.checksum_algorithm.as_deref(),
@@ -650,7 +653,8 @@ impl Client {
                 // checksum already there, nor to S3 Express (no MD5 there).
                 let has_checksum = headers.iter().any(|(k, _)| {
                     k.eq_ignore_ascii_case("Content-MD5")
-                        || k.to_ascii_lowercase().starts_with("x-amz-checksum-")
+                        || k.get(..15)
+                            .is_some_and(|p| p.eq_ignore_ascii_case("x-amz-checksum-"))
                 });
                 if !has_checksum && !s3express_backend {
                     headers.push(("Content-MD5".into(), checksum::content_md5(body)));
@@ -677,9 +681,6 @@ impl Client {
         attempt: &AttemptInfo,
         time: SystemTime,
     ) -> Result<HttpRequest> {
-        if self.options.signature_version == SignatureVersion::Unknown {
-            return Err(self.unknown_signature_version());
-        }
         if call.session_auth {
             // prepare_request: a CreateSession (sent now, unless cached)
             // provides the session credentials.
@@ -688,9 +689,7 @@ impl Client {
             return self.sign_with(call, attempt, time, Some(&session));
         }
         match &self.options.credentials {
-            Some(CredentialSource::Refreshable(_))
-                if self.options.signature_version != SignatureVersion::Unsigned =>
-            {
+            Some(CredentialSource::Refreshable(_)) if self.signs_with_credentials() => {
                 let source = self.options.credentials.as_ref().expect("matched");
                 let fresh = source.frozen_blocking()?;
                 self.sign_with(call, attempt, time, Some(&fresh))
@@ -698,6 +697,16 @@ impl Client {
             Some(CredentialSource::Static(c)) => self.sign_with(call, attempt, time, Some(c)),
             _ => self.sign_with(call, attempt, time, None),
         }
+    }
+
+    /// Whether signing reads credentials: an anonymous client does not,
+    /// nor one whose signature version botocore's signer refuses before
+    /// reading them (`get_auth_instance`).
+    fn signs_with_credentials(&self) -> bool {
+        matches!(
+            self.options.signature_version,
+            SignatureVersion::V4 | SignatureVersion::HmacV1
+        )
     }
 
     fn unknown_signature_version(&self) -> Error {
@@ -902,9 +911,6 @@ impl Client {
             }
             // Static credentials are borrowed as they are; temporary ones
             // are refreshed here when due, on this call's runtime.
-            if self.options.signature_version == SignatureVersion::Unknown {
-                return Err(self.unknown_signature_version());
-            }
             let fresh;
             let credentials = match &self.options.credentials {
                 // S3 Express: the session's, from CreateSession or the cache;
@@ -914,9 +920,7 @@ impl Client {
                     Some(&*fresh)
                 }
                 Some(CredentialSource::Static(c)) => Some(c),
-                Some(CredentialSource::Refreshable(r))
-                    if self.options.signature_version != SignatureVersion::Unsigned =>
-                {
+                Some(CredentialSource::Refreshable(r)) if self.signs_with_credentials() => {
                     fresh = r.frozen(lane).await?;
                     Some(&*fresh)
                 }
@@ -937,13 +941,15 @@ impl Client {
                 ) => Err(e),
                 (Err(e), _) => return Err(e),
                 (Ok(_), Some(error)) => Err(http_client_error(error)),
-                (Ok(request), None) => self.transport.send(&request, lane).await,
+                (Ok(request), None) => match self.transport.send(&request, lane).await {
+                    // Sent, and then the answer cannot be read.
+                    Ok(_) if self.options.read_error.is_some() => Err(http_client_error(
+                        self.options.read_error.as_deref().unwrap_or_default(),
+                    )),
+                    sent => sent,
+                },
             };
             let mut outcome = match sent {
-                Ok(_) if self.options.read_error.is_some() => {
-                    let error = self.options.read_error.as_deref().unwrap_or_default();
-                    Err(http_client_error(error))
-                }
                 Ok(response) => {
                     if let Some(date) = response.header("date") {
                         info.ttl = retry_ttl(date, self.options.transport.read_timeout)

@@ -8,7 +8,7 @@ thread_local! {
 }
 
 /// `std::panic::catch_unwind` for the binding layer: a panic caught here
-/// becomes an error for the caller (a Python exception in the bindings), so the panic hook
+/// becomes an error for the caller (a Python exception), so the hook
 /// installed by [`install_quiet_panic_hook`] prints nothing for it (its
 /// message may quote user input; stderr is the user's).
 pub fn catch_unwind<R>(f: impl FnOnce() -> R + std::panic::UnwindSafe) -> std::thread::Result<R> {

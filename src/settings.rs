@@ -558,7 +558,7 @@ fn resolve_client_settings(args: &ClientArgs) -> Result<(ClientOptions, Context)
     if let Some(message) = &args.config_region_name_type_error {
         // A Config.region_name that is not a str fails botocore's region
         // regex match where its legacy lookup reads it.
-        if endpoint::legacy_lookup_reads_config_region(&endpoint) {
+        if endpoint::legacy_lookup_reads_config_region(&endpoint, &endpoint_extras) {
             return Err(Error::Builtin {
                 class: "TypeError",
                 message: message.clone(),
@@ -656,7 +656,7 @@ fn resolve_client_settings(args: &ClientArgs) -> Result<(ClientOptions, Context)
                 entries
                     .iter()
                     .find(|(k, _)| k == "legacy_content_md5")
-                    .map(|(_, v)| v.to_lowercase() == "true")
+                    .and_then(|(_, v)| parse_bool(Some(v.clone())))
             })
         })
         .unwrap_or(false);

@@ -122,6 +122,8 @@ def test_region_that_is_not_a_str(region, where):
 
 @pytest.mark.parametrize("region, s3", [
     ("eu-west-1", None),
+    ("fips-us-east-1", None),
+    ("us-east-1-fips", None),
     ("us-east-1", {"us_east_1_regional_endpoint": "regional"}),
     ("us-east-1", {"us_east_1_regional_endpoint": "legacy"}),
 ])

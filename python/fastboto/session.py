@@ -299,19 +299,15 @@ class Session:
             except TypeError as e:
                 options["config_region_name_type_error"] = str(e)
             options["config_region_name"] = None
-        deferred: list = []
-        if config is not None:
-            deferred = _flatten_config(config, options)
+        deferred = _flatten_config(config, options) if config is not None else None
         core = _core.CoreClient(options)
         # botocore builds its user agent once the endpoint is known, and
         # makes its HTTP session (timeouts) after checking the endpoint URL.
-        for stage, error in deferred:
-            if stage == "user_agent":
-                raise error(core.resolved_config()["user_agent"])
+        if deferred and deferred.user_agent:
+            raise deferred.user_agent[0](core.resolved_config()["user_agent"])
         check_endpoint_url(core.endpoint_url)
-        for stage, error in deferred:
-            if stage == "http_session":
-                raise error
+        if deferred and deferred.http_session:
+            raise deferred.http_session[0]
         return S3(core, client_meta_config(config, core.resolved_config(), _is_unsigned))
 
     def aio_client(self, *args: Any, **kwargs: Any):
@@ -422,58 +418,69 @@ def _sequence_item_error(index: int, value: Any):
     return TypeError(f"sequence item {index}: expected str instance, {type(value).__name__} found")
 
 
-def _flatten_config(config: Config, options: dict) -> list:
-    """Puts the Config's settings into the core's options. Returns the
-    errors botocore raises for them later in client creation, as
-    (stage, error): ``user_agent`` ones take the built user agent."""
-    deferred: list = []
-    send_errors: dict = {}
-    if _is_unsigned(config.signature_version):
-        options["unsigned"] = True
-    elif config.signature_version is not None:
-        options["signature_version"] = str(config.signature_version)
-    # botocore's user agent: a `user_agent` replaces the whole string (then
-    # only a truthy extra is joined to it); otherwise a truthy appid is
-    # sanitized character by character and a truthy extra joined last.
-    extra = config.user_agent_extra
+class _DeferredErrors(NamedTuple):
+    """What botocore raises for a Config later in client creation: when it
+    builds the user agent (each makes its error from the built string), and
+    when it makes its HTTP session."""
+
+    user_agent: list
+    http_session: list
+
+
+def _user_agent_options(config: Config, options: dict) -> list:
+    """botocore's user agent from the Config: a `user_agent` replaces the
+    whole string (then only a truthy extra is joined to it); otherwise a
+    truthy appid is sanitized character by character and a truthy extra
+    joined last. Values that are not str fail there as in botocore: returns
+    those errors, each a function of the built user agent."""
+    errors: list = []
+    extra, appid = config.user_agent_extra, config.user_agent_appid
+    if isinstance(extra, str):
+        options["user_agent_extra"] = extra
+    if isinstance(appid, str):
+        options["user_agent_appid"] = appid
     if config.user_agent is not None:
         if not isinstance(config.user_agent, str):
-            override = config.user_agent
-            deferred.append(("user_agent", lambda _ua, v=override: _sequence_item_error(0, v)))
+            errors.append(lambda _ua, v=config.user_agent: _sequence_item_error(0, v))
         else:
             options["user_agent_override"] = config.user_agent
             if extra and not isinstance(extra, str):
-                deferred.append(("user_agent", lambda _ua, v=extra: _sequence_item_error(1, v)))
+                errors.append(lambda _ua, v=extra: _sequence_item_error(1, v))
     else:
-        appid = config.user_agent_appid
         if appid and not isinstance(appid, str):
             try:
                 options["user_agent_appid"] = "".join(
                     c if c in _USERAGENT_ALLOWED or c == "#" else "-" for c in appid
                 )
             except TypeError as e:
-                deferred.append(("user_agent", lambda _ua, e=e: e))
+                errors.append(lambda _ua, e=e: e)
         if extra and not isinstance(extra, str):
             # At its place after every component of the built string.
-            deferred.append(
-                ("user_agent", lambda ua, v=extra: _sequence_item_error(len(ua.split(" ")), v))
-            )
-    appid = config.user_agent_appid
+            errors.append(lambda ua, v=extra: _sequence_item_error(len(ua.split(" ")), v))
     if appid is not None and not isinstance(appid, str):
         # botocore then warns about an appid over 50 characters: len().
         try:
             len(appid)
         except TypeError as e:
-            deferred.append(("user_agent", lambda _ua, e=e: e))
-    if isinstance(config.user_agent_extra, str):
-        options["user_agent_extra"] = config.user_agent_extra
-    if isinstance(config.user_agent_appid, str):
-        options["user_agent_appid"] = config.user_agent_appid
+            errors.append(lambda _ua, e=e: e)
+    return errors
+
+
+def _flatten_config(config: Config, options: dict) -> _DeferredErrors:
+    """Puts the Config's settings into the core's options; returns the
+    errors botocore raises for them later in client creation."""
+    http_session_errors: list = []
+    send_errors: dict = {}
+    if _is_unsigned(config.signature_version):
+        options["unsigned"] = True
+    elif config.signature_version is not None:
+        options["signature_version"] = str(config.signature_version)
+    user_agent_errors = _user_agent_options(config, options)
     for name, urllib3_name in (("connect_timeout", "connect"), ("read_timeout", "read")):
         value = getattr(config, name, None)
         error = _timeout_error(value, urllib3_name)
         if error is not None:
-            deferred.append(("http_session", error))
+            http_session_errors.append(error)
         elif value is not None:
             seconds = float(value)
             options[name] = seconds
@@ -529,4 +536,4 @@ def _flatten_config(config: Config, options: dict) -> list:
     for section in ("s3", "retries"):
         for key, value in (getattr(config, section, None) or {}).items():
             options[f"{section}.{key}"] = value
-    return deferred
+    return _DeferredErrors(user_agent_errors, http_session_errors)

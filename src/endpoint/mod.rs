@@ -368,6 +368,8 @@ struct ClientRegion {
     /// The region the legacy endpoint resolver is asked for (`None`: S3's
     /// partition endpoint, or `us-east-1` with dualstack).
     legacy_lookup: Option<String>,
+    /// Whether that lookup falls back to `Config.region_name`.
+    reads_config_region: bool,
     fips: bool,
     legacy_global: bool,
 }
@@ -403,6 +405,7 @@ fn client_region(cfg: &ClientEndpointConfig, extras: &ClientEndpointExtras) -> C
     ClientRegion {
         endpoint_region,
         legacy_lookup,
+        reads_config_region: forced_global,
         fips: pseudo_fips || cfg.use_fips_endpoint.unwrap_or(false),
         legacy_global,
     }
@@ -411,9 +414,11 @@ fn client_region(cfg: &ClientEndpointConfig, extras: &ClientEndpointExtras) -> C
 /// Whether botocore's legacy endpoint lookup falls back to
 /// `Config.region_name` for this configuration (`_check_default_region`,
 /// reached when legacy mode resolves us-east-1 with no region).
-pub fn legacy_lookup_reads_config_region(cfg: &ClientEndpointConfig) -> bool {
-    let legacy_global = cfg.us_east_1_regional_endpoint.as_deref() != Some("regional");
-    legacy_global && matches!(cfg.region.as_deref(), None | Some("us-east-1"))
+pub fn legacy_lookup_reads_config_region(
+    cfg: &ClientEndpointConfig,
+    extras: &ClientEndpointExtras,
+) -> bool {
+    client_region(cfg, extras).reads_config_region
 }
 
 /// What botocore's client creation takes from its legacy endpoint data

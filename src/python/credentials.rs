@@ -4,8 +4,6 @@
 //! `RefreshableCredentials` properties do).
 
 use std::panic::AssertUnwindSafe;
-
-use crate::python::errors::catch_unwind;
 use std::sync::Arc;
 
 use pyo3::prelude::*;
@@ -14,6 +12,7 @@ use pyo3::types::PyDict;
 use super::errors::{panic_to_pyerr, to_pyerr};
 use super::extract_session_args;
 use crate::credentials::refresh::CredentialSource;
+use crate::panic_guard::catch_unwind;
 use crate::settings::{self, SessionCredentials};
 
 /// One per `fastboto.Session`; passed to every client it creates.

@@ -13,8 +13,6 @@ use crate::response::Document;
 
 static FACTORY: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
-pub use crate::panic_guard::{catch_unwind, install_quiet_panic_hook};
-
 fn factory(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
     FACTORY
         .get_or_try_init(py, || {

@@ -15,8 +15,6 @@ mod input;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use std::panic::AssertUnwindSafe;
-
-use crate::python::errors::catch_unwind;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -28,6 +26,7 @@ use crate::client::{Client, PreparedCall};
 use crate::endpoint;
 use crate::error::Error;
 use crate::ops;
+use crate::panic_guard::catch_unwind;
 use crate::settings::{self, ClientArgs, SessionArgs};
 use crate::transport::{block_on_local, Lane};
 
@@ -448,7 +447,6 @@ fn opt_bool(d: &Bound<'_, PyDict>, key: &str) -> PyResult<Option<bool>> {
     }
 }
 
-/// A value botocore checks is a bool or a str: its `str()` and whether it is.
 /// botocore's `ensure_boolean`: a bool as it is, a str when it reads "true"
 /// (any case), anything else false.
 fn opt_ensure_boolean(d: &Bound<'_, PyDict>, key: &str) -> PyResult<Option<bool>> {
@@ -463,6 +461,7 @@ fn opt_ensure_boolean(d: &Bound<'_, PyDict>, key: &str) -> PyResult<Option<bool>
     }
 }
 
+/// A value botocore checks is a bool or a str: its `str()` and whether it is.
 fn opt_raw_flag(d: &Bound<'_, PyDict>, key: &str) -> PyResult<Option<settings::RawFlag>> {
     match d.get_item(key)? {
         Some(v) if !v.is_none() => Ok(Some(settings::RawFlag {
@@ -617,7 +616,7 @@ fn resolve_session<'py>(
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     crate::fork::install();
-    errors::install_quiet_panic_hook();
+    crate::panic_guard::install_quiet_panic_hook();
     m.add_class::<CoreClient>()?;
     m.add_class::<bridge::AsyncBridge>()?;
     m.add_function(wrap_pyfunction!(resolve_session, m)?)?;
