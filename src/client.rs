@@ -105,7 +105,8 @@ pub struct AttemptInfo {
     /// `ttl=` once a response with a Date header was seen: when this attempt
     /// times out, in the server's clock.
     pub ttl: Option<String>,
-    /// `max=`, known (standard/adaptive modes) after the first attempt.
+    /// `max=`: from the first attempt in standard/adaptive modes (botocore
+    /// 1.44's `MaxAttemptsSeeder`), from the second in legacy mode.
     pub max: Option<u32>,
 }
 
@@ -788,7 +789,8 @@ impl Client {
             invocation_id: invocation_id(),
             attempt: 1,
             ttl: None,
-            max: None,
+            max: (self.options.retry_mode != RetryMode::Legacy)
+                .then(|| self.options.max_attempts.max(1)),
         }
     }
 
@@ -894,6 +896,7 @@ impl Client {
         depth: u32,
     ) -> Result<Document> {
         let max_attempts = self.options.max_attempts.max(1);
+        let modeled_errors = call.operation.modeled_errors;
         let mut attempt = 1;
         let mut redirected_call: Option<PreparedCall> = None;
         let mut quota_held: Option<u32> = None;
@@ -965,11 +968,11 @@ impl Client {
                 return outcome;
             }
             if let Some(limiter) = &self.rate_limiter {
-                let throttled = retry::is_throttle(&outcome);
+                let throttled = retry::is_throttle(&outcome, modeled_errors);
                 crate::fork::critical(|| limiter.after_attempt(throttled, epoch_seconds()));
             }
-            // Both retry handlers record the maximum once they have looked
-            // at an attempt, so `max=` appears from the second attempt on.
+            // Legacy mode's handler records the maximum once it has looked
+            // at an attempt, so there `max=` appears from the second attempt on.
             info.max = Some(max_attempts);
             if let (None, Some(hint)) = (&redirected_call, self.redirect_hint(current, &outcome)) {
                 let region = match (hint, current.bucket.as_deref()) {
@@ -993,7 +996,7 @@ impl Client {
                 // any response at the last attempt, successes included.
                 mark_max_attempts_reached(&mut outcome);
             }
-            if !retry::is_retryable(mode, &outcome) {
+            if !retry::is_retryable(mode, &outcome, modeled_errors) {
                 if let (Some(cost), true) = (quota_held, outcome.is_ok()) {
                     crate::fork::critical(|| self.retry_quota.release(cost));
                 } else if outcome.is_ok() && mode != RetryMode::Legacy {
@@ -1005,8 +1008,9 @@ impl Client {
                 mark_max_attempts_reached(&mut outcome);
                 return outcome;
             }
-            if let (RetryMode::Standard | RetryMode::Adaptive, Err(error)) = (mode, &outcome) {
-                match crate::fork::critical(|| self.retry_quota.acquire(error)) {
+            if mode != RetryMode::Legacy {
+                let throttling = retry::is_throttle(&outcome, modeled_errors);
+                match crate::fork::critical(|| self.retry_quota.acquire(throttling)) {
                     Some(cost) => quota_held = Some(cost),
                     None => {
                         if let Err(Error::Service(e)) = &mut outcome {
@@ -1016,7 +1020,7 @@ impl Client {
                     }
                 }
             }
-            tokio::time::sleep(retry::backoff(mode, attempt)).await;
+            tokio::time::sleep(retry::backoff(mode, attempt, &outcome, modeled_errors)).await;
             attempt += 1;
         }
     }

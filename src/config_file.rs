@@ -1,5 +1,5 @@
 //! The shared AWS config (`~/.aws/config`) and credentials
-//! (`~/.aws/credentials`) files, read exactly as botocore 1.43 reads them.
+//! (`~/.aws/credentials`) files, read exactly as botocore 1.44 reads them.
 //!
 //! botocore parses both files with Python's `configparser.RawConfigParser`
 //! (`botocore.configloader.raw_config_parse`), turns the config file into a
@@ -10,7 +10,7 @@
 //! for rule instead of using a generic INI crate. The Python functions each
 //! piece mirrors are named in the doc comments.
 //!
-//! Where the config is consulted (answer checked against botocore 1.43 /
+//! Where the config is consulted (answer checked against botocore 1.44 /
 //! boto3 1.43):
 //! * `boto3.Session(...)` construction already reads both files and the
 //!   active profile (botocore looks up `data_path` and other variables whose
@@ -1164,7 +1164,7 @@ impl SharedConfig {
     /// else `Session(region_name=)` — first one given) → `AWS_DEFAULT_REGION`
     /// → the profile's `region`.
     ///
-    /// `AWS_REGION` is not consulted: botocore 1.43 maps `region` to
+    /// `AWS_REGION` is not consulted: botocore 1.44 maps `region` to
     /// `AWS_DEFAULT_REGION` only (configprovider.py) and reads `AWS_REGION`
     /// solely for `defaults_mode="auto"`; checked: with `AWS_REGION=ap-south-1`
     /// and a config region of `eu-west-1`, `client.meta.region_name` is
@@ -1233,7 +1233,7 @@ impl SharedConfig {
     /// `setting`, falling back to botocore's constant default.
     pub fn setting_or_default(&self, env: &Env, profile: &str, name: &str) -> Option<String> {
         self.setting(env, profile, name)
-            .or_else(|| setting_default(name, env).map(str::to_string))
+            .or_else(|| setting_default(name).map(str::to_string))
     }
 
     /// The whole `s3` section as botocore's `get_config_variable('s3')`
@@ -1366,7 +1366,7 @@ impl ActiveProfile {
     /// Session `profile_name` → `AWS_DEFAULT_PROFILE` → `AWS_PROFILE`.
     /// Note the env order: configprovider.py lists
     /// `['AWS_DEFAULT_PROFILE', 'AWS_PROFILE']`, so `AWS_DEFAULT_PROFILE`
-    /// wins when both are set (checked against botocore 1.43). A variable
+    /// wins when both are set (checked against botocore 1.44). A variable
     /// set to `""` still counts (and then fails as profile `""`).
     pub fn resolve(profile_name: Option<&str>, env: &Env) -> ActiveProfile {
         if let Some(p) = profile_name {
@@ -1426,10 +1426,9 @@ macro_rules! spec {
 
 use Key::{Nested, Top};
 
-/// botocore 1.43 `BOTOCORE_DEFAUT_SESSION_VARIABLES`,
+/// botocore 1.44 `BOTOCORE_DEFAUT_SESSION_VARIABLES`,
 /// `DEFAULT_S3_CONFIG_VARS` and `DEFAULT_PROXIES_CONFIG_VARS`, minus
-/// `api_versions` (a dict). `retry_mode`'s default is computed in
-/// [`setting_default`].
+/// `api_versions` (a dict).
 static SETTINGS: &[SettingSpec] = &[
     spec!("profile", env: ["AWS_DEFAULT_PROFILE", "AWS_PROFILE"], config: [], default: None),
     spec!("region", env: ["AWS_DEFAULT_REGION"], config: [Top("region")], default: None),
@@ -1453,7 +1452,7 @@ static SETTINGS: &[SettingSpec] = &[
     spec!("csm_client_id", env: ["AWS_CSM_CLIENT_ID"], config: [Top("csm_client_id")], default: Some("")),
     spec!("endpoint_discovery_enabled", env: ["AWS_ENDPOINT_DISCOVERY_ENABLED"], config: [Top("endpoint_discovery_enabled")], default: Some("auto")),
     spec!("sts_regional_endpoints", env: ["AWS_STS_REGIONAL_ENDPOINTS"], config: [Top("sts_regional_endpoints")], default: Some("regional")),
-    spec!("retry_mode", env: ["AWS_RETRY_MODE"], config: [Top("retry_mode")], default: None),
+    spec!("retry_mode", env: ["AWS_RETRY_MODE"], config: [Top("retry_mode")], default: Some("standard")),
     spec!("defaults_mode", env: ["AWS_DEFAULTS_MODE"], config: [Top("defaults_mode")], default: Some("legacy")),
     spec!("max_attempts", env: ["AWS_MAX_ATTEMPTS"], config: [Top("max_attempts")], default: None),
     spec!("user_agent_appid", env: ["AWS_SDK_UA_APP_ID"], config: [Top("sdk_ua_app_id")], default: None),
@@ -1480,16 +1479,8 @@ static SETTINGS: &[SettingSpec] = &[
 ];
 
 /// botocore's constant default for a logical setting name, as a string
-/// (booleans as `"true"`/`"false"`). `retry_mode` is `standard` only when
-/// `AWS_NEW_RETRIES_2026=true` (botocore reads it at import time), else
-/// `legacy`.
-pub fn setting_default(name: &str, env: &Env) -> Option<&'static str> {
-    if name == "retry_mode" {
-        let new_retries = env
-            .var("AWS_NEW_RETRIES_2026")
-            .is_some_and(|v| v.to_lowercase() == "true");
-        return Some(if new_retries { "standard" } else { "legacy" });
-    }
+/// (booleans as `"true"`/`"false"`).
+pub fn setting_default(name: &str) -> Option<&'static str> {
     SETTINGS.iter().find(|s| s.name == name)?.default
 }
 
@@ -1548,7 +1539,7 @@ mod tests {
         f.section(name).unwrap().iter().collect()
     }
 
-    // ---- configparser semantics (each case checked against botocore 1.43) ----
+    // ---- configparser semantics (each case checked against botocore 1.44) ----
 
     #[test]
     fn nested_block_comments_and_inline_hash() {
@@ -1994,14 +1985,9 @@ mod tests {
                 .as_deref(),
             Some("when_supported")
         );
-        assert_eq!(setting_default("retry_mode", &none), Some("legacy"));
-        assert_eq!(
-            setting_default(
-                "retry_mode",
-                &Env::from_pairs(&[("AWS_NEW_RETRIES_2026", "TRUE")])
-            ),
-            Some("standard")
-        );
+        // botocore 1.44: standard is the default, and AWS_NEW_RETRIES_2026
+        // (1.43's opt-in) is no longer read.
+        assert_eq!(setting_default("retry_mode"), Some("standard"));
         assert_eq!(c.setting(&none, "default", "no_such_setting"), None);
         assert_eq!(
             c.s3_section(&env, "default").unwrap(),

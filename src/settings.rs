@@ -605,9 +605,9 @@ fn resolve_client_settings(args: &ClientArgs) -> Result<(ClientOptions, Context)
         })
         .as_deref()
     {
-        Some("standard") => RetryMode::Standard,
+        Some("standard") | None => RetryMode::Standard,
         Some("adaptive") => RetryMode::Adaptive,
-        Some("legacy") | None => RetryMode::Legacy,
+        Some("legacy") => RetryMode::Legacy,
         Some(other) => {
             return Err(Error::InvalidRetryMode {
                 provided_retry_mode: other.to_string(),
@@ -752,8 +752,7 @@ fn resolve_client_settings(args: &ClientArgs) -> Result<(ClientOptions, Context)
                 })
                 .unwrap_or(false),
             verify: args.verify.unwrap_or(true),
-            // botocore: a `verify` path, else AWS_CA_BUNDLE / profile ca_bundle.
-            ca_bundle: args.ca_bundle.clone().or_else(|| ctx.setting("ca_bundle")),
+            ca_bundle: ca_bundle(args, &ctx)?,
             proxies: args.proxies.clone().unwrap_or_default(),
             no_proxy: false,
         },
@@ -770,6 +769,33 @@ fn resolve_client_settings(args: &ClientArgs) -> Result<(ClientOptions, Context)
     }
     Ok((options, ctx))
 }
+
+/// botocore's verify value as a CA bundle path: a `verify` path; else,
+/// unless `verify` was given as a bool, `AWS_CA_BUNDLE` / the profile's
+/// `ca_bundle`, then `REQUESTS_CA_BUNDLE`. An empty or whitespace-only path
+/// is botocore 1.44's `InvalidConfigError` at client creation.
+fn ca_bundle(args: &ClientArgs, ctx: &Context) -> Result<Option<String>> {
+    let path = match (&args.ca_bundle, args.verify) {
+        (Some(path), _) => Some(path.clone()),
+        (None, Some(_)) => None,
+        (None, None) => ctx
+            .setting("ca_bundle")
+            .or_else(|| ctx.env.get("REQUESTS_CA_BUNDLE")),
+    };
+    if path
+        .as_deref()
+        .is_some_and(|p| crate::config_file::py_strip(p).is_empty())
+    {
+        return Err(Error::InvalidConfig {
+            error_msg: EMPTY_CA_BUNDLE.to_string(),
+        });
+    }
+    Ok(path)
+}
+
+const EMPTY_CA_BUNDLE: &str = "Invalid CA bundle: the configured value (ca_bundle, \
+    AWS_CA_BUNDLE, REQUESTS_CA_BUNDLE, or verify) resolved to an empty or whitespace-only \
+    string. Provide a valid path to a CA bundle file.";
 
 /// `client.meta.endpoint_url`: the custom endpoint as given, else the URL
 /// botocore's legacy endpoint data gives the client's region.

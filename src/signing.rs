@@ -49,14 +49,18 @@ pub enum Signer {
     Generic,
 }
 
-/// botocore's `SIGNED_HEADERS_BLACKLIST`.
-const UNSIGNED_HEADERS: [&str; 11] = [
+/// botocore's `SIGNED_HEADERS_BLACKLIST` (1.44 added the W3C trace
+/// context headers `baggage`, `traceparent` and `tracestate`).
+pub const UNSIGNED_HEADERS: [&str; 14] = [
+    "baggage",
     "connection",
     "expect",
     "keep-alive",
     "proxy-authenticate",
     "proxy-authorization",
     "te",
+    "traceparent",
+    "tracestate",
     "trailer",
     "transfer-encoding",
     "upgrade",
@@ -444,6 +448,30 @@ mod tests {
             ("/%E2%82%AC+!", "/%25E2%2582%25AC%2B%21"),
         ] {
             assert_eq!(generic_path(path), expected, "{path}");
+        }
+    }
+
+    #[test]
+    fn trace_context_headers_are_left_unsigned() {
+        // botocore 1.44's SIGNED_HEADERS_BLACKLIST.
+        let req = HttpRequest {
+            method: "PUT",
+            url: "https://h.example/?policy".into(),
+            headers: vec![
+                ("Baggage".into(), "k=v".into()),
+                (
+                    "traceparent".into(),
+                    "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01".into(),
+                ),
+                ("TraceState".into(), "vendor=1".into()),
+                ("X-Amz-Date".into(), "20260101T000000Z".into()),
+            ],
+            body: vec![],
+        };
+        let (canonical, signed_headers) = canonical_request(&req, "UNSIGNED-PAYLOAD");
+        assert_eq!(signed_headers, "host;x-amz-date");
+        for name in ["baggage", "traceparent", "tracestate"] {
+            assert!(!canonical.contains(name), "{canonical}");
         }
     }
 

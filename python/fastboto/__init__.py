@@ -12,7 +12,12 @@ from ._core import __version__
 from .config import Config
 from .session import UNSIGNED, Session
 
+# The botocore release whose behaviour fastboto matches (README, "Which
+# botocore"); requirements-test.txt pins exactly this version.
+BOTOCORE_VERSION = "1.44.18"
+
 __all__ = [
+    "BOTOCORE_VERSION",
     "Config",
     "Session",
     "UNSIGNED",

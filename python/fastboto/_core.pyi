@@ -4,6 +4,7 @@ from typing import Any, Awaitable, Dict, List, Optional, Tuple
 
 __version__: str
 OPERATIONS: List[Tuple[str, str]]
+UNSIGNED_HEADERS: List[str]
 
 class CoreClient:
     def __init__(self, options: Dict[str, Any]) -> None: ...

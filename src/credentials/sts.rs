@@ -73,9 +73,9 @@ pub fn nested_client_config(
         .setting_or_default(env, profile, "retry_mode")
         .as_deref()
     {
-        Some("standard") => RetryMode::Standard,
+        Some("legacy") => RetryMode::Legacy,
         Some("adaptive") => RetryMode::Adaptive,
-        _ => RetryMode::Legacy,
+        _ => RetryMode::Standard,
     };
     let max_attempts = setting("max_attempts")
         .and_then(|v| v.trim().parse::<u32>().ok())
@@ -279,7 +279,9 @@ impl ServiceClient {
                 Ok(_) => Ok(Document::Null),
                 Err(e) => Err(e.clone()),
             };
-            if !retry::is_retryable(self.retry_mode, &judged) || attempt >= self.max_attempts {
+            // The nested clients do not keep their operations' modeled
+            // errors: a 429 counts as throttling whatever its code.
+            if !retry::is_retryable(self.retry_mode, &judged, &[]) || attempt >= self.max_attempts {
                 return match outcome {
                     Err(Error::Service(mut e)) if attempt >= self.max_attempts && attempt > 1 => {
                         e.metadata.max_attempts_reached = true;
@@ -288,7 +290,7 @@ impl ServiceClient {
                     other => other,
                 };
             }
-            tokio::time::sleep(retry::backoff(self.retry_mode, attempt)).await;
+            tokio::time::sleep(retry::backoff(self.retry_mode, attempt, &judged, &[])).await;
             attempt += 1;
         }
     }

@@ -7,9 +7,10 @@
 //!   `data/s3/2006-03-01/endpoint-rule-set-1.json.gz`, decompressed and
 //!   re-serialised compactly (same keys, same order):
 //!   `python3 -c 'import json,gzip,sys; print(json.dumps(json.load(gzip.open(sys.argv[1])), separators=(",",":"), ensure_ascii=False))' <path>`
-//!   (currently botocore 1.43.11).
-//! - `partitions.json`: botocore's `data/partitions.json` (identical to
-//!   `../shared/vectors/partitions.json`).
+//!   (currently botocore 1.44.18; its rule set is unchanged since 1.43.11).
+//! - `partitions.json`: botocore's `data/partitions.json`, byte for byte
+//!   (botocore 1.44.18: `../shared/vectors/partitions.json` plus the regions
+//!   `me-west-1` and `sa-west-1`).
 //!
 //! Both are parsed and compiled once per process (first call, or
 //! [`preload`]); a resolution afterwards is a tree walk over precompiled

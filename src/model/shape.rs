@@ -192,4 +192,7 @@ pub struct Operation {
     pub request_algorithm_member: Option<&'static str>,
     /// Static context parameters for the endpoint rules.
     pub use_s3_express_control_endpoint: bool,
+    /// The codes of the operation's modeled errors (its `errors` shapes):
+    /// standard retries take a 429 as throttling only for other codes.
+    pub modeled_errors: &'static [&'static str],
 }

@@ -77,6 +77,7 @@ pub static OPERATION: Operation = Operation {
     // CreateSession's static context parameter is
     // `DisableS3ExpressSessionAuth` (see `endpoint::apply_static_context_params`).
     use_s3_express_control_endpoint: false,
+    modeled_errors: &["NoSuchBucket"],
 };
 
 #[cfg(test)]

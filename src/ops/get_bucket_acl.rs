@@ -23,6 +23,7 @@ pub static OPERATION: Operation = Operation {
     request_checksum_required: false,
     request_algorithm_member: None,
     use_s3_express_control_endpoint: true,
+    modeled_errors: &[],
 };
 
 #[cfg(test)]

@@ -30,4 +30,5 @@ pub static OPERATION: Operation = Operation {
     // HeadBucket has no `UseS3ExpressControlEndpoint` static context
     // parameter (it is a data-plane call for directory buckets).
     use_s3_express_control_endpoint: false,
+    modeled_errors: &["NoSuchBucket"],
 };

@@ -33,6 +33,7 @@ pub static OPERATION: Operation = Operation {
     request_checksum_required: true,
     request_algorithm_member: Some("ChecksumAlgorithm"),
     use_s3_express_control_endpoint: true,
+    modeled_errors: &[],
 };
 
 #[cfg(test)]

@@ -625,6 +625,11 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(validate_stub_response, m)?)?;
     m.add_function(wrap_pyfunction!(_rate_limiter_trace, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    // For the test that compares it with botocore's SIGNED_HEADERS_BLACKLIST.
+    m.add(
+        "UNSIGNED_HEADERS",
+        crate::signing::UNSIGNED_HEADERS.to_vec(),
+    )?;
     // (method name, API name): the Python clients grow one method per entry.
     let operations: Vec<(&str, &str)> = ops::ALL
         .iter()
