@@ -237,7 +237,7 @@ def test_resource_acl_round_trip(moto_server, b3, buckets):
 
 
 def test_resource_policy_round_trip(moto_server, b3, buckets):
-    ours_res = fastboto.resource("s3", **_kw(moto_server))
+    ours_res = fastboto.resource("s3", config=fastboto.Config(**NO_RETRY), **_kw(moto_server))
     policy = json.dumps({"Version": "2012-10-17", "Statement": [{
         "Sid": "ReadÉ", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
         "Resource": f"arn:aws:s3:::{OURS}/*"}]})

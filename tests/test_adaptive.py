@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fastboto import _core
-from support.fault_server import FaultServer, no_content_204, slowdown_503
+from support.fault_server import FaultServer, no_content_204, slowdown_503, too_many_requests_429
 from support.ours import fastboto_client
 from support.reference import botocore_client
 
@@ -114,11 +114,11 @@ def test_rate_limiter_cases_match_botocore(events):
     assert_same_trace(_core._rate_limiter_trace(START, events), botocore_trace(START, events), events)
 
 
-def _timeline_of_calls(make, mode):
+def _timeline_of_calls(make, mode, throttle=slowdown_503):
     with FaultServer(default=no_content_204()) as srv:
         client = make(region_name="us-east-1", endpoint_url=srv.url,
                       config={"retries": {"mode": mode, "max_attempts": 3}})
-        srv.reset(no_content_204(), slowdown_503())
+        srv.reset(no_content_204(), throttle())
         start = time.monotonic()
         marks = []
         try:
@@ -130,11 +130,13 @@ def _timeline_of_calls(make, mode):
         return marks, len(srv.pop_all())
 
 
-def test_throttled_client_is_slowed_down_as_botocore():
-    """One SlowDown, then four calls: botocore's token bucket (min rate
-    0.5/s) spaces them ~0.5 s apart; fastboto's must too."""
-    theirs, theirs_sent = _timeline_of_calls(botocore_client, "adaptive")
-    ours, ours_sent = _timeline_of_calls(fastboto_client, "adaptive")
+@pytest.mark.parametrize("throttle", [slowdown_503, too_many_requests_429], ids=["503-SlowDown", "429-unmodeled"])
+def test_throttled_client_is_slowed_down_as_botocore(throttle):
+    """One throttle (a SlowDown, or since botocore 1.44 a 429 whose code the
+    operation does not model), then four calls: botocore's token bucket (min
+    rate 0.5/s) spaces them ~0.5 s apart; fastboto's must too."""
+    theirs, theirs_sent = _timeline_of_calls(botocore_client, "adaptive", throttle)
+    ours, ours_sent = _timeline_of_calls(fastboto_client, "adaptive", throttle)
     assert ours_sent == theirs_sent == 5
     assert [a for _, a in ours] == [a for _, a in theirs] == [1, 0, 0, 0]
     assert theirs[-1][0] > 1.5, f"harness: botocore did not rate-limit: {theirs}"

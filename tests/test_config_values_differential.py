@@ -269,3 +269,43 @@ def test_settings_botocore_takes_as_they_are_still_send(capture_server, config):
             outcome = call_and_capture(capture_server, client, "get_bucket_policy", Bucket="my-bucket")
             assert len(outcome.requests) == 1, (make.__name__, outcome.error)
         client.close()
+
+
+# botocore 1.44: a CA bundle path that is empty or whitespace, from any
+# source, is an InvalidConfigError when the client is created.
+@pytest.mark.parametrize("source,value", [
+    ("verify", ""),
+    ("verify", " \t"),
+    ("AWS_CA_BUNDLE", ""),
+    ("AWS_CA_BUNDLE", "  "),
+    ("config-file", ""),
+    ("REQUESTS_CA_BUNDLE", ""),
+    ("REQUESTS_CA_BUNDLE", "\n"),
+    ("REQUESTS_CA_BUNDLE-under-verify-true", ""),
+    ("REQUESTS_CA_BUNDLE-under-verify-false", " "),
+    ("AWS_CA_BUNDLE-under-verify-true", ""),
+    ("verify-path-over-empty-env", ""),
+], ids=repr)
+def test_empty_ca_bundle_like_botocore(monkeypatch, tmp_path, source, value):
+    kwargs: Dict[str, Any] = {}
+    config_file = tmp_path / "config"
+    config_file.write_text("[default]\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config_file))
+    if source == "verify":
+        kwargs["verify"] = value
+    elif source == "config-file":
+        config_file.write_text(f"[default]\nca_bundle = {value}\n")
+    elif source.startswith("REQUESTS_CA_BUNDLE"):
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", value)
+    else:
+        monkeypatch.setenv("AWS_CA_BUNDLE", value)
+    if source.endswith("verify-true"):
+        kwargs["verify"] = True
+    elif source.endswith("verify-false"):
+        kwargs["verify"] = False
+    elif source == "verify-path-over-empty-env":
+        kwargs["verify"] = str(tmp_path / "bundle.pem")
+    ours, theirs = both({}, **kwargs)
+    assert ours == theirs
+    refused = not source.endswith(("verify-true", "verify-false", "empty-env"))
+    assert (theirs[:2] == ("create", "InvalidConfigError")) is refused, f"premise: {theirs}"

@@ -655,3 +655,19 @@ def test_error_body_with_two_codes(capture_server):
     assert isinstance(ours.error, botocore.exceptions.ClientError)
     assert ours.error.response["Error"] == {"Code": {}, "Message": "m"}
     assert len(ours.requests) == len(theirs.requests) == 1
+
+
+def test_nested_service_error_classes_are_botocores():
+    """The STS and SSO errors the credential providers raise get the class
+    names botocore's error factory gives them: every modeled error of the
+    installed botocore's models, by code (botocore 1.44 added nine to STS)."""
+    import botocore.session
+
+    from fastboto.exceptions import _NESTED_SERVICE_ERRORS
+
+    session = botocore.session.get_session()
+    for service, ours in _NESTED_SERVICE_ERRORS.items():
+        model = session.get_service_model(service)
+        theirs = {shape.metadata.get("error", {}).get("code") or shape.name: shape.name
+                  for shape in model.error_shapes}
+        assert ours == theirs, service

@@ -468,6 +468,42 @@ def test_truncated_body_is_a_lost_connection_not_a_truncated_policy(fault_server
     assert len(ours.requests) == 2
 
 
+@pytest.mark.parametrize("mode,header,waits", [
+    ("standard", "2500", True),
+    ("adaptive", " 2_500 ", True),
+    ("standard", "-2500", False),
+    ("standard", "2.5", False),
+    ("legacy", "2500", False),  # legacy's own delay is below 1 s here
+])
+def test_retry_after_header_raises_the_backoff(fault_server, monkeypatch, mode, header, waits):
+    """botocore 1.44's ExponentialBackoff (standard and adaptive modes): an
+    `x-amz-retry-after` header (milliseconds, read with Python's int()) raises
+    the delay before the retry to that value, at most 5 s past the computed
+    one; negative or unparsable values, and legacy mode, ignore it. botocore's
+    computed delay is recorded; fastboto's is measured (a lower bound only:
+    the wait is the behaviour here, not a speed)."""
+    slept = []
+
+    class _RecordingTime(_NoSleepTime):
+        @staticmethod
+        def sleep(seconds):
+            slept.append(seconds)
+
+    monkeypatch.setattr(botocore.endpoint, "time", _RecordingTime())
+    fault = dataclasses.replace(internal_error_500(), headers=[*internal_error_500().headers,
+                                                               ("x-amz-retry-after", header)])
+    ours, theirs = run_pair(fault_server, config=cfg(mode, 2), default=no_content_204(), faults=[fault],
+                            operation="delete_bucket_policy")
+    assert_same_outcome(ours, theirs)
+    assert_same_attempts(ours, theirs)
+    assert len(slept) == 1 and (slept[0] >= 2.5) is waits, f"premise: botocore slept {slept}"
+    gap = ours.requests[1].received_at - ours.requests[0].received_at
+    if waits:
+        assert gap >= 2.5, f"fastboto retried {gap:.2f}s after a 2500 ms x-amz-retry-after"
+    else:
+        assert gap < 2.5, f"fastboto waited {gap:.2f}s: the header should have been ignored"
+
+
 def test_read_timeout_message_and_class(fault_server):
     ours, theirs = run_pair(fault_server, config={"retries": {"max_attempts": 0}, "read_timeout": 0.5},
                             default=hang(2), operation="put_bucket_policy")

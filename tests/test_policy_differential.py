@@ -698,7 +698,7 @@ def test_put_policy_property_messy_input(capture_server, params):
 # TLS, proxies from the environment, client.meta
 # ---------------------------------------------------------------------------
 @pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")
-@pytest.mark.parametrize("how", ["verify-path", "ca-bundle-env", "verify-false"])
+@pytest.mark.parametrize("how", ["verify-path", "ca-bundle-env", "requests-ca-bundle-env", "verify-false"])
 def test_put_policy_over_tls(tls_capture_server, monkeypatch, how):
     srv = tls_capture_server
     kw = dict(region_name="eu-west-1", endpoint_url=srv.url, aws_session_token=FAKE_SESSION_TOKEN)
@@ -706,6 +706,8 @@ def test_put_policy_over_tls(tls_capture_server, monkeypatch, how):
         kw["verify"] = srv.ca_file
     elif how == "ca-bundle-env":
         monkeypatch.setenv("AWS_CA_BUNDLE", srv.ca_file)
+    elif how == "requests-ca-bundle-env":
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", srv.ca_file)
     else:
         kw["verify"] = False
     ours, theirs = check(srv, "put_bucket_policy", kw, dict(Bucket="my-bucket", Policy=TYPICAL_POLICY,

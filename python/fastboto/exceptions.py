@@ -255,7 +255,7 @@ MODELED_ERROR_CODES = (
     "UnsupportedMediaType",
 )
 
-# Error codes of the STS and SSO operations the credential providers call,
+# Error codes of the STS, SSO and SSO-OIDC operations the credential providers call,
 # and the class names botocore's error factory gives them (its shape names).
 _NESTED_SERVICE_ERRORS = {
     "sts": {
@@ -289,12 +289,28 @@ _NESTED_SERVICE_ERRORS = {
         "TooManyRequestsException": "TooManyRequestsException",
         "UnauthorizedException": "UnauthorizedException",
     },
+    "sso-oidc": {
+        "AccessDeniedException": "AccessDeniedException",
+        "AuthorizationPendingException": "AuthorizationPendingException",
+        "ExpiredTokenException": "ExpiredTokenException",
+        "InternalServerException": "InternalServerException",
+        "InvalidClientException": "InvalidClientException",
+        "InvalidClientMetadataException": "InvalidClientMetadataException",
+        "InvalidGrantException": "InvalidGrantException",
+        "InvalidRedirectUriException": "InvalidRedirectUriException",
+        "InvalidRequestException": "InvalidRequestException",
+        "InvalidRequestRegionException": "InvalidRequestRegionException",
+        "InvalidScopeException": "InvalidScopeException",
+        "SlowDownException": "SlowDownException",
+        "UnauthorizedClientException": "UnauthorizedClientException",
+        "UnsupportedGrantTypeException": "UnsupportedGrantTypeException",
+    },
 }
 _NESTED_OPERATIONS = {
     "AssumeRole": "sts",
     "AssumeRoleWithWebIdentity": "sts",
     "GetRoleCredentials": "sso",
-    "CreateToken": "sso",
+    "CreateToken": "sso-oidc",
 }
 _nested_classes: dict = {}
 
