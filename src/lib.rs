@@ -10,6 +10,7 @@ pub mod credentials;
 pub mod endpoint;
 pub mod error;
 pub mod fork;
+pub mod intercept;
 pub mod model;
 pub mod ops;
 pub mod panic_guard;

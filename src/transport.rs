@@ -234,6 +234,13 @@ fn verifying_config(roots: rustls::RootCertStore) -> rustls::ClientConfig {
         .with_no_client_auth()
 }
 
+/// As botocore's AWSPreparedRequest: Content-Length always, except for
+/// bodiless GET/HEAD/OPTIONS (hyper alone would omit a 0).
+pub(crate) fn content_length(request: &HttpRequest) -> Option<usize> {
+    let bodiless = request.body.is_empty() && matches!(request.method, "GET" | "HEAD" | "OPTIONS");
+    (!bodiless).then_some(request.body.len())
+}
+
 /// The TLS configuration for a client, built once per process for the
 /// built-in roots (it costs milliseconds) and per bundle path otherwise.
 fn tls_config(options: &TransportOptions) -> Result<rustls::ClientConfig> {
@@ -739,6 +746,9 @@ impl Transport {
     }
 
     pub async fn send(&self, request: &HttpRequest, lane: Lane) -> Result<HttpResponse> {
+        if let Some(answer) = crate::intercept::respond(request) {
+            return answer;
+        }
         let client = self.client(lane)?;
         if let Lane::Thread(_) = lane {
             // Between calls nothing drives this thread's runtime, so a
@@ -762,10 +772,8 @@ impl Transport {
         }
         // http.client (under botocore) always sends this one.
         builder = builder.header("Accept-Encoding", "identity");
-        // As botocore's AWSPreparedRequest: Content-Length always, except
-        // for bodiless GET/HEAD/OPTIONS (hyper alone would omit a 0).
-        if !(request.body.is_empty() && matches!(request.method, "GET" | "HEAD" | "OPTIONS")) {
-            builder = builder.header("Content-Length", request.body.len());
+        if let Some(length) = content_length(request) {
+            builder = builder.header("Content-Length", length);
         }
         let read_timeout = self.options.read_timeout;
         let mut response =

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import _core
+from . import _core, _moto
 from . import exceptions as _exceptions_module
 from .config import Config
 
@@ -103,6 +103,22 @@ def _no_positional(name: str, args: tuple) -> None:
 OPERATIONS: "list[tuple[str, str]]" = list(_core.OPERATIONS)
 
 
+def _routed_call(core: Any):
+    """The core's blocking call, answered by moto while its ``mock_aws`` is
+    active (``fastboto._moto``)."""
+    call = core.call
+    call_with_responder = core.call_with_responder
+    mocked = _moto.active
+    respond = _moto.respond
+
+    def routed(name: str, **kwargs: Any) -> dict:
+        if mocked():
+            return call_with_responder(respond, name, **kwargs)
+        return call(name, **kwargs)
+
+    return routed
+
+
 def _operation_method(name: str, api_name: str):
     def method(self, *args: Any, **kwargs: Any) -> dict:
         _no_positional(name, args)
@@ -118,7 +134,7 @@ class S3:
 
     def __init__(self, core: Any, config: Config) -> None:
         self._core = core
-        self._call = core.call  # a Stubber (fastboto.stub) swaps it while active
+        self._call = _routed_call(core)  # a Stubber (fastboto.stub) swaps it while active
         self._stubber = None
         self.meta = ClientMeta(core, config)
         self.exceptions = ClientExceptions()

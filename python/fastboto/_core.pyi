@@ -1,6 +1,6 @@
 """Typed surface of the Rust extension (src/python/)."""
 
-from typing import Any, Awaitable, Dict, List, Optional, Tuple
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
 
 __version__: str
 OPERATIONS: List[Tuple[str, str]]
@@ -16,6 +16,16 @@ class CoreClient:
     def endpoint_url(self) -> str: ...
     def resolved_config(self) -> Dict[str, Any]: ...
     def call(self, op_name: str, /, **kwargs: Any) -> Dict[str, Any]: ...
+    def call_with_responder(
+        self,
+        responder: Callable[
+            [str, str, List[Tuple[str, str]], bytes],
+            Optional[Tuple[int, List[Tuple[str, str]], bytes]],
+        ],
+        op_name: str,
+        /,
+        **kwargs: Any,
+    ) -> Dict[str, Any]: ...
     def call_async(self, op_name: str, /, **kwargs: Any) -> Awaitable[Dict[str, Any]]: ...
     def prepare(
         self, op_name: str, /, **kwargs: Any

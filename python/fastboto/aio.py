@@ -11,7 +11,7 @@ import asyncio
 import weakref
 from typing import Any
 
-from . import _core
+from . import _core, _moto
 from ._client import OPERATIONS, S3, _no_positional
 from .session import Session
 
@@ -65,6 +65,9 @@ def _bridge_for(loop: asyncio.AbstractEventLoop):
 
 
 async def _call(core: Any, operation: str, kwargs: dict) -> dict:
+    if _moto.active():
+        # moto answers in-process, on this thread (as for aiobotocore).
+        return core.call_with_responder(_moto.respond, operation, **kwargs)
     bridge = _bridge_for(asyncio.get_running_loop())
     if bridge is None:
         return await core.call_async(operation, **kwargs)

@@ -8,6 +8,7 @@ mod convert;
 mod credentials;
 mod errors;
 mod input;
+mod responder;
 
 // Buffers are allocated on the calling thread and freed on the runtime's
 // workers (and the reverse); glibc's arenas made that 10-20% of a call.
@@ -166,6 +167,39 @@ impl CoreClient {
         }
     }
 
+    /// `call` with `responder(method, url, [(name, value)], body)` asked
+    /// first for every request the call sends: it returns `(status,
+    /// [(name, value)], body)`, or `None` to let the request go to the
+    /// network (moto's `mock_aws`, through `fastboto._moto`). An exception
+    /// it raises ends the call as it is.
+    #[pyo3(signature = (responder, op_name, /, **kwargs))]
+    fn call_with_responder(
+        &self,
+        py: Python<'_>,
+        responder: Py<PyAny>,
+        op_name: &str,
+        kwargs: Option<Bound<'_, PyDict>>,
+    ) -> PyResult<Py<PyAny>> {
+        let op = lookup(op_name)?;
+        let input = empty_kwargs(py, kwargs);
+        let prepared = guarded(py, || self.inner.prepare(op, &input))?;
+        let client = self.inner.clone();
+        let (outcome, raised) = py.detach(move || {
+            responder::with_python_responder(responder, || {
+                catch_unwind(AssertUnwindSafe(|| run_interruptibly(&client, &prepared)))
+            })
+        });
+        if let Some(e) = raised {
+            return Err(e);
+        }
+        match outcome {
+            Ok(Ok(doc)) => Ok(document_to_py(py, &doc)?.unbind()),
+            Ok(Err(CallError::Core(e))) => Err(to_pyerr(py, e)),
+            Ok(Err(CallError::Interrupted(e))) => Err(e),
+            Err(payload) => Err(panic_to_pyerr(payload)),
+        }
+    }
+
     /// The coroutine flavour of `call`: validation errors are raised here,
     /// the rest when the returned awaitable completes.
     #[pyo3(signature = (op_name, /, **kwargs))]
@@ -307,8 +341,8 @@ fn request_tuple<'py>(
     for (k, v) in &request.headers {
         headers.append((k, v))?;
     }
-    if !(request.body.is_empty() && matches!(request.method, "GET" | "HEAD" | "OPTIONS")) {
-        headers.append(("Content-Length", request.body.len().to_string()))?;
+    if let Some(length) = crate::transport::content_length(request) {
+        headers.append(("Content-Length", length.to_string()))?;
     }
     PyTuple::new(
         py,
