@@ -89,6 +89,17 @@ CHILD = textwrap.dedent("""
     except fe.ParamValidationError as e:
         out["type_error"] = str(e)
 
+    out["delegated"] = []
+    for owner, name in ((c, "list_buckets"), (c, "get_paginator"),
+                        (fastboto.resource("s3", region_name="us-east-1"), "buckets"),
+                        (fastboto.Session(region_name="us-east-1"), "get_available_regions")):
+        try:
+            getattr(owner, name)
+            out["delegated"].append(None)
+        except AttributeError as e:
+            out["delegated"].append(str(e))
+    out["native_attribute_errors"] = [hasattr(c, "_private"), hasattr(c, "__wrapped__")]
+
     c.close()
     out["leaked"] = sorted(m for m in sys.modules if m.split(".")[0] in ("botocore", "boto3", "s3transfer"))
     print("RESULT " + json.dumps(out))
@@ -155,6 +166,13 @@ def test_fastboto_without_botocore(capture_server):
     assert result["param_error"] == ["ParamValidationError", str(perr), True]
     assert result["type_error"] == ("Parameter validation failed:\nInvalid type for parameter Bucket, value: 1, "
                                     "type: <class 'int'>, valid types: <class 'str'>")
+    # what fastboto would delegate to botocore: an AttributeError naming what to install
+    owners = ["S3", "S3", "s3.ServiceResource", "Session"]
+    names = ["list_buckets", "get_paginator", "buckets", "get_available_regions"]
+    for message, owner, name in zip(result["delegated"], owners, names):
+        assert message is not None and message.startswith(f"'{owner}' object has no attribute '{name}'"), message
+        assert "pip install boto3" in message, message
+    assert result["native_attribute_errors"] == [False, False]
 
     # the child sent exactly the put and the get, equal to botocore's
     assert len(child_requests) == 2, f"child sent {len(child_requests)} requests"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import _core, _moto
+from . import _core, _delegate, _moto
 from . import exceptions as _exceptions_module
 from .config import Config
 
@@ -149,7 +149,29 @@ class S3:
         return PreparedRequest(method, url, dict(header_list), body)
 
     def can_paginate(self, operation_name: str) -> bool:
-        return False
+        if operation_name in _NATIVE:
+            return False
+        try:
+            return bool(self._delegate_client().can_paginate(operation_name))
+        except ImportError:
+            return False
+
+    def _delegate_client(self) -> Any:
+        delegation = self.__dict__.get("_delegation")
+        if delegation is None:
+            raise ImportError("this client has no delegate")
+        return delegation.client()
+
+    def __getattr__(self, name: str) -> Any:
+        # Any other boto3 S3 client attribute is the delegate boto3 client's
+        # (fastboto._delegate): made on first use, botocore imported then.
+        if not _delegate.delegated_name(name):
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+        try:
+            delegate = self._delegate_client()
+        except ImportError:
+            raise _delegate.missing("S3", name) from None
+        return getattr(delegate, name)
 
     def close(self) -> None:
         """Closes the client's pooled connections."""
@@ -164,3 +186,5 @@ class S3:
 
 for _name, _api_name in OPERATIONS:
     setattr(S3, _name, _operation_method(_name, _api_name))
+
+_NATIVE = frozenset(name for name, _ in OPERATIONS)

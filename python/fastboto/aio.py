@@ -100,6 +100,14 @@ class AioS3(S3):
     async def close(self) -> None:  # type: ignore[override]
         S3.close(self)
 
+    def __getattr__(self, name: str) -> Any:
+        # Delegation (fastboto._delegate) makes blocking botocore calls,
+        # which have no place on an event loop.
+        raise AttributeError(
+            f"'AioS3' object has no attribute '{name}': fastboto.aio serves the native "
+            "calls only; use a blocking fastboto.client (which delegates the others to "
+            "botocore) or aiobotocore")
+
     async def __aenter__(self) -> AioS3:
         return self
 

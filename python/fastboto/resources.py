@@ -6,6 +6,17 @@ from __future__ import annotations
 import copy
 from typing import Any, Optional
 
+from . import _delegate
+
+
+def _delegate_resource(client: Any) -> Any:
+    """The boto3 S3 resource made with the client's arguments (ImportError
+    without boto3)."""
+    delegation = getattr(client, "__dict__", {}).get("_delegation")
+    if delegation is None:
+        raise ImportError("this client has no delegate")
+    return delegation.resource()
+
 
 class ResourceMeta:
     """``resource.meta``, as boto3's ResourceMeta."""
@@ -71,6 +82,23 @@ class _Resource:
 
     def get_available_subresources(self) -> list:
         return list(self._subresources)
+
+    def __getattr__(self, name: str) -> Any:
+        # What boto3's resource has and fastboto's lacks (Bucket.objects,
+        # creation_date, load, ...): the boto3 resource with the same
+        # identifiers, made once per fastboto resource.
+        if name == "meta" or not _delegate.delegated_name(name):
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+        counterpart = self.__dict__.get("_counterpart")
+        if counterpart is None:
+            try:
+                service = _delegate_resource(self.meta.client)
+            except ImportError:
+                raise _delegate.missing(type(self).__name__, name) from None
+            kind = type(self).__name__.split(".", 1)[-1]
+            counterpart = getattr(service, kind)(*(getattr(self, n) for n in self.meta.identifiers))
+            self._counterpart = counterpart
+        return getattr(counterpart, name)
 
     def _loaded(self, name: str) -> Any:
         if self.meta.data is None:
@@ -197,6 +225,16 @@ class S3ServiceResource:
 
     def get_available_subresources(self) -> list:
         return ["Bucket", "BucketAcl", "BucketPolicy"]
+
+    def __getattr__(self, name: str) -> Any:
+        # ServiceResource.buckets, create_bucket, Object, ...: boto3's.
+        if name == "meta" or not _delegate.delegated_name(name):
+            raise AttributeError(f"'s3.ServiceResource' object has no attribute '{name}'")
+        try:
+            service = _delegate_resource(self.meta.client)
+        except ImportError:
+            raise _delegate.missing("s3.ServiceResource", name) from None
+        return getattr(service, name)
 
     # As boto3, a `client=` keyword overrides the resource's own client.
     def Bucket(self, *args: Any, **kwargs: Any) -> Bucket:  # noqa: N802

@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 import string
 import sys
+import threading
 from typing import Any, NamedTuple, Optional
 
-from . import _core
+from . import _core, _delegate
 from .config import Config, check_endpoint_url, client_meta_config, config_from_botocore
 
 SUPPORTED_SERVICES = ("s3",)
+_DELEGATE_LOCK = threading.Lock()
 # The services boto3 has resource models for besides S3: fastboto refuses
 # these with botocore's UnknownServiceError, as its clients do (boto3 would
 # build them), the rest with boto3's ResourceNotExistsError.
@@ -201,14 +203,40 @@ class Session:
             borrowed = self._borrowed_credentials()
             if borrowed is not None:
                 return borrowed
-        handle = self._credential_cache.get(
+        handle = self._credential_handle()
+        return _credentials_from(handle) if handle is not None else None
+
+    def _credential_handle(self) -> Any:
+        """The session's credential source (found once, then shared)."""
+        return self._credential_cache.get(
             {
                 **self._explicit,
                 "region_name": self._explicit_region,
                 "profile_name": self._explicit_profile,
             }
         )
-        return _credentials_from(handle) if handle is not None else None
+
+    def _delegate(self) -> Any:
+        """The boto3 Session what fastboto lacks is delegated to (made once)."""
+        delegate = self.__dict__.get("_delegate_session")
+        if delegate is None:
+            with _DELEGATE_LOCK:
+                delegate = self.__dict__.get("_delegate_session")
+                if delegate is None:
+                    delegate = _delegate.boto3_session(self)
+                    self._delegate_session = delegate
+        return delegate
+
+    def __getattr__(self, name: str) -> Any:
+        # Session methods fastboto lacks (get_available_regions,
+        # get_partition_for_region, ...) are boto3's.
+        if not _delegate.delegated_name(name):
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+        try:
+            delegate = self._delegate()
+        except ImportError:
+            raise _delegate.missing(type(self).__name__, name) from None
+        return getattr(delegate, name)
 
     def _borrowed_credentials(self) -> Optional[Credentials]:
         creds = self._botocore_session.get_credentials()
@@ -253,6 +281,18 @@ class Session:
             # botocore's loader path: os.path.join(service, api_version, "service-2")
             data_path = "/".join(part for part in (service_name, api_version, "service-2") if part)
             raise exceptions.DataNotFoundError(data_path=data_path)
+        delegation = _delegate.Delegation(self, {
+            "region_name": region_name,
+            "api_version": api_version,
+            "use_ssl": use_ssl,
+            "verify": verify,
+            "endpoint_url": endpoint_url,
+            "aws_access_key_id": aws_access_key_id,
+            "aws_secret_access_key": aws_secret_access_key,
+            "aws_session_token": aws_session_token,
+            "aws_account_id": aws_account_id,
+            "config": config,
+        })
         config = config_from_botocore(config)
         config_region_name = config.region_name if config is not None else None
         if region_name is None and config is not None and config.region_name is not None:
@@ -308,7 +348,9 @@ class Session:
         check_endpoint_url(core.endpoint_url)
         if deferred and deferred.http_session:
             raise deferred.http_session[0]
-        return S3(core, client_meta_config(config, core.resolved_config(), _is_unsigned))
+        client = S3(core, client_meta_config(config, core.resolved_config(), _is_unsigned))
+        client._delegation = delegation
+        return client
 
     def aio_client(self, *args: Any, **kwargs: Any):
         """An asyncio S3 client (``fastboto.aio``) with ``client()``'s arguments."""

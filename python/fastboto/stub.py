@@ -19,6 +19,7 @@ from typing import Any, Deque, Dict, Optional
 
 from . import _core
 from . import exceptions as _exceptions
+from ._client import _routed_call
 
 __all__ = ["ANY", "Stubber"]
 
@@ -101,7 +102,7 @@ class Stubber:
         """Lets the client make real calls again."""
         client = self.client
         client._stubber = None
-        client._call = client._core.call
+        client._call = _routed_call(client._core)
         if hasattr(client, "_acall"):
             from .aio import _real_call
 
