@@ -161,7 +161,7 @@ class Stubber:
     # -- answering ----------------------------------------------------------
 
     def _operation_name(self, method: str) -> str:
-        if not hasattr(self.client, method) or method not in self.client.meta.method_to_api_mapping:
+        if method not in self.client.meta.method_to_api_mapping or not hasattr(self.client, method):
             raise ValueError(f"Client s3 does not have method: {method}")
         return self.client.meta.method_to_api_mapping[method]
 
