@@ -174,8 +174,11 @@ class S3:
         return getattr(delegate, name)
 
     def close(self) -> None:
-        """Closes the client's pooled connections."""
+        """Closes the client's pooled connections (and its delegate's)."""
         self._core.close()
+        delegation = self.__dict__.get("_delegation")
+        if delegation is not None:
+            delegation.close()
 
     def __enter__(self) -> S3:
         return self

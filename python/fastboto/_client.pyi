@@ -42,6 +42,20 @@ class AccessControlPolicyTypeDef(TypedDict, total=False):
     Grants: Sequence[GrantTypeDef]
     Owner: OwnerTypeDef
 
+class PublicAccessBlockConfigurationTypeDef(TypedDict, total=False):
+    BlockPublicAcls: bool
+    IgnorePublicAcls: bool
+    BlockPublicPolicy: bool
+    RestrictPublicBuckets: bool
+
+ObjectOwnership = Literal["BucketOwnerPreferred", "ObjectWriter", "BucketOwnerEnforced"]
+
+class OwnershipControlsRuleTypeDef(TypedDict):
+    ObjectOwnership: Union[ObjectOwnership, str]
+
+class OwnershipControlsTypeDef(TypedDict):
+    Rules: Sequence[OwnershipControlsRuleTypeDef]
+
 class PreparedRequest:
     method: str
     url: str
@@ -98,6 +112,39 @@ class S3:
         ExpectedBucketOwner: str = ...,
     ) -> Dict[str, Any]: ...
     def get_bucket_acl(self, *, Bucket: str, ExpectedBucketOwner: str = ...) -> Dict[str, Any]: ...
+    def put_public_access_block(
+        self,
+        *,
+        Bucket: str,
+        PublicAccessBlockConfiguration: PublicAccessBlockConfigurationTypeDef,
+        ContentMD5: str = ...,
+        ChecksumAlgorithm: Union[ChecksumAlgorithm, str] = ...,
+        ExpectedBucketOwner: str = ...,
+    ) -> Dict[str, Any]: ...
+    def get_public_access_block(
+        self, *, Bucket: str, ExpectedBucketOwner: str = ...
+    ) -> Dict[str, Any]: ...
+    def delete_public_access_block(
+        self, *, Bucket: str, ExpectedBucketOwner: str = ...
+    ) -> Dict[str, Any]: ...
+    def put_bucket_ownership_controls(
+        self,
+        *,
+        Bucket: str,
+        OwnershipControls: OwnershipControlsTypeDef,
+        ContentMD5: str = ...,
+        ExpectedBucketOwner: str = ...,
+        ChecksumAlgorithm: Union[ChecksumAlgorithm, str] = ...,
+    ) -> Dict[str, Any]: ...
+    def get_bucket_ownership_controls(
+        self, *, Bucket: str, ExpectedBucketOwner: str = ...
+    ) -> Dict[str, Any]: ...
+    def delete_bucket_ownership_controls(
+        self, *, Bucket: str, ExpectedBucketOwner: str = ...
+    ) -> Dict[str, Any]: ...
+    def get_bucket_policy_status(
+        self, *, Bucket: str, ExpectedBucketOwner: str = ...
+    ) -> Dict[str, Any]: ...
     def prepare_request(self, operation_name: str, **kwargs: Any) -> PreparedRequest: ...
     def can_paginate(self, operation_name: str) -> bool: ...
     def close(self) -> None: ...

@@ -169,6 +169,11 @@ class Delegation:
                     self._client = _translate_errors(client)
         return self._client
 
+    def close(self) -> None:
+        """Closes the delegate client's connections, if it was made."""
+        if self._client is not None:
+            self._client.close()
+
     def resource(self) -> Any:
         if self._resource is None:
             with self._lock:

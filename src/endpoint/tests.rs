@@ -795,3 +795,19 @@ fn client_context_overrides_builtins_and_is_type_checked() {
     assert_eq!(p.use_s3_express_control_endpoint, Some(true));
     assert!(p.force_path_style);
 }
+
+/// Each operation's own static-context flag agrees with the endpoint
+/// module's table of S3's `staticContextParams`.
+#[test]
+fn operations_static_context_agrees_with_the_endpoint_table() {
+    let internal = [
+        &crate::ops::head_bucket::OPERATION,
+        &crate::ops::create_session::OPERATION,
+    ];
+    for op in crate::ops::ALL.iter().copied().chain(internal) {
+        let p =
+            params_for_bucket_operation_with(&cfg(Some("us-east-1")), &no_extras(), op.name, "b");
+        let table = p.use_s3_express_control_endpoint == Some(true);
+        assert_eq!(table, op.use_s3_express_control_endpoint, "{}", op.name);
+    }
+}

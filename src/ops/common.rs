@@ -79,3 +79,43 @@ pub static OWNER: Shape = Shape::structure(
     ],
     &[],
 );
+
+// Public access block shapes, shared by Put/GetPublicAccessBlock.
+
+/// `Setting`: a boxed boolean.
+pub static SETTING: Shape = Shape::boolean("Setting");
+
+pub static PUBLIC_ACCESS_BLOCK_CONFIGURATION: Shape = Shape::structure(
+    "PublicAccessBlockConfiguration",
+    &[
+        Member::body("BlockPublicAcls", &SETTING),
+        Member::body("IgnorePublicAcls", &SETTING),
+        Member::body("BlockPublicPolicy", &SETTING),
+        Member::body("RestrictPublicBuckets", &SETTING),
+    ],
+    &[],
+);
+
+// Ownership controls shapes, shared by Put/GetBucketOwnershipControls.
+
+pub static OWNERSHIP_CONTROLS_RULE: Shape = Shape::structure(
+    "OwnershipControlsRule",
+    &[Member::body("ObjectOwnership", &STRING)],
+    &["ObjectOwnership"],
+);
+
+pub static OWNERSHIP_CONTROLS_RULES: Shape = Shape {
+    name: "OwnershipControlsRules",
+    kind: ShapeKind::List {
+        member: &OWNERSHIP_CONTROLS_RULE,
+        member_name: None,
+        flattened: true,
+    },
+    min: None,
+};
+
+pub static OWNERSHIP_CONTROLS: Shape = Shape::structure(
+    "OwnershipControls",
+    &[Member::body("Rules", &OWNERSHIP_CONTROLS_RULES).named("Rule")],
+    &["Rules"],
+);

@@ -6,12 +6,19 @@
 
 pub mod common;
 pub mod create_session;
+pub mod delete_bucket_ownership_controls;
 pub mod delete_bucket_policy;
+pub mod delete_public_access_block;
 pub mod get_bucket_acl;
+pub mod get_bucket_ownership_controls;
 pub mod get_bucket_policy;
+pub mod get_bucket_policy_status;
+pub mod get_public_access_block;
 pub mod head_bucket;
 pub mod put_bucket_acl;
+pub mod put_bucket_ownership_controls;
 pub mod put_bucket_policy;
+pub mod put_public_access_block;
 
 use crate::model::Operation;
 
@@ -21,6 +28,13 @@ pub static ALL: &[&Operation] = &[
     &delete_bucket_policy::OPERATION,
     &put_bucket_acl::OPERATION,
     &get_bucket_acl::OPERATION,
+    &put_public_access_block::OPERATION,
+    &get_public_access_block::OPERATION,
+    &delete_public_access_block::OPERATION,
+    &put_bucket_ownership_controls::OPERATION,
+    &get_bucket_ownership_controls::OPERATION,
+    &delete_bucket_ownership_controls::OPERATION,
+    &get_bucket_policy_status::OPERATION,
 ];
 
 /// Looks an operation up by its API name (`PutBucketPolicy`) or its Python

@@ -116,6 +116,11 @@ fn parse_output(
                         })
                     }
                 },
+                // botocore's `_initial_body_parse` makes an empty body an
+                // empty element: the payload structure is then `{}`.
+                _ if resp.body.is_empty() => {
+                    out.push((name.to_string(), Document::Map(Vec::new())));
+                }
                 _ => {
                     if let Ok(root) = xml::parse(&resp.body) {
                         out.push((name.to_string(), parse_node(member.shape, &root)));

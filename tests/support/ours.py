@@ -70,13 +70,8 @@ def run_both(server: CaptureServer, operation: str, client_kwargs: Mapping[str, 
     return ours, theirs
 
 
-OPERATION_NAMES = {
-    "put_bucket_policy": "PutBucketPolicy",
-    "get_bucket_policy": "GetBucketPolicy",
-    "delete_bucket_policy": "DeleteBucketPolicy",
-    "put_bucket_acl": "PutBucketAcl",
-    "get_bucket_acl": "GetBucketAcl",
-}
+# Method name -> API name of every native operation: the core's table.
+OPERATION_NAMES = dict(fastboto._core.OPERATIONS)
 
 
 def assert_differential(ours: Outcome, theirs: Outcome, operation: str, params: Mapping[str, Any],
