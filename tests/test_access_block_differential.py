@@ -1,5 +1,5 @@
-"""The public access block, ownership controls and policy status operations
-(native since issue 15) against botocore: the same request (URL, headers,
+"""The public access block, ownership controls, policy status, head_bucket
+and delete_bucket operations (native since issue 15) against botocore: the same request (URL, headers,
 body, checksum, SigV4) for hand-picked and generated inputs, the same
 ParamValidationError with nothing sent for bad ones, the same parsed
 results and errors for canned S3 responses, and a round trip on moto."""
@@ -43,6 +43,10 @@ WRITES = [
     ("put_bucket_ownership_controls", {"Bucket": "bkt", "OwnershipControls": {"Rules": []}}),
     ("delete_public_access_block", {"Bucket": "bkt"}),
     ("delete_bucket_ownership_controls", {"Bucket": "bkt", "ExpectedBucketOwner": "123456789012"}),
+    ("delete_bucket", {"Bucket": "bkt"}),
+    ("delete_bucket", {"Bucket": "my.dotted.bucket", "ExpectedBucketOwner": "123456789012"}),
+    ("head_bucket", {"Bucket": "bkt"}),
+    ("head_bucket", {"Bucket": "arn:aws:s3:us-east-1:123456789012:accesspoint/myap"}),
 ]
 BAD = [
     ("put_public_access_block", {"Bucket": "bkt"}),
@@ -56,6 +60,8 @@ BAD = [
     ("get_public_access_block", {"Bucket": "bkt", "Extra": 1}),
     ("delete_bucket_ownership_controls", {}),
     ("get_bucket_policy_status", {"Bucket": 5}),
+    ("head_bucket", {"Bucket": "bkt", "ExpectedBucketOwner": ["x"]}),
+    ("delete_bucket", {"Bucket": ""}),
 ]
 
 
@@ -94,6 +100,29 @@ def test_parsed_results_like_botocore(capture_server, name):
     operation, body = READS[name]
     capture_server.set_response(ok(200, body.encode(), XML))
     check(capture_server, operation, {"Bucket": "bkt"})
+
+
+@pytest.mark.parametrize("headers", [
+    [("x-amz-bucket-region", "eu-west-1"), ("x-amz-access-point-alias", "false")],
+    [("x-amz-bucket-region", "us-east-1"), ("x-amz-access-point-alias", "true"),
+     ("x-amz-bucket-location-type", "AvailabilityZone"), ("x-amz-bucket-location-name", "usw2-az1"),
+     ("x-amz-bucket-arn", "arn:aws:s3express:us-west-2:123456789012:bucket/b--usw2-az1--x-s3")],
+    [("x-amz-access-point-alias", "TRUE")],
+    [],
+], ids=["regional", "directory", "upper-case-bool", "bare"])
+def test_head_bucket_results_like_botocore(capture_server, headers):
+    capture_server.set_response(ok(200, b"", headers))
+    check(capture_server, "head_bucket", {"Bucket": "bkt"})
+
+
+@pytest.mark.parametrize("status", [403, 404, 400])
+def test_head_bucket_errors_like_botocore(capture_server, status):
+    capture_server.set_response(ok(status, b"", [("x-amz-bucket-region", "eu-west-1")] if status == 400 else []))
+    kw = {**KW, "endpoint_url": capture_server.url, "config": {"retries": {"max_attempts": 0}}}
+    ours, theirs = run_both(capture_server, "head_bucket", kw, {"Bucket": "bkt"})
+    assert str(ours.error) == str(theirs.error)
+    assert ours.error.response == theirs.error.response
+    assert len(ours.requests) == len(theirs.requests)
 
 
 def test_unparsable_200_is_an_error_like_botocores(capture_server):
@@ -167,6 +196,7 @@ def test_round_trip_on_moto(moto_server):
         mine, boto = getattr(ours, method)(Bucket="blocked"), getattr(theirs, method)(Bucket="blocked")
         mine.pop("ResponseMetadata"), boto.pop("ResponseMetadata")
         assert mine == boto
+    assert ours.head_bucket(Bucket="blocked")["BucketRegion"] == theirs.head_bucket(Bucket="blocked")["BucketRegion"]
     ours.delete_public_access_block(Bucket="blocked")
     ours.delete_bucket_ownership_controls(Bucket="blocked")
     for method in ("get_public_access_block", "get_bucket_ownership_controls"):
@@ -175,3 +205,7 @@ def test_round_trip_on_moto(moto_server):
         with pytest.raises(botocore.exceptions.ClientError) as boto:
             getattr(theirs, method)(Bucket="blocked")
         assert str(mine.value) == str(boto.value)
+    ours.delete_bucket(Bucket="blocked")
+    with pytest.raises(ours.exceptions.ClientError) as gone:
+        ours.head_bucket(Bucket="blocked")
+    assert gone.value.response["Error"]["Code"] == "404"

@@ -1,11 +1,29 @@
-//! HeadBucket, used internally: botocore's S3 region redirector sends it to
-//! learn a bucket's region (`x-amz-bucket-region`) when a redirect-like
-//! error does not name one. Not a public client method, so not in
-//! [`super::ALL`].
+//! HeadBucket: a public client method, and what botocore's S3 region
+//! redirector sends to learn a bucket's region (`x-amz-bucket-region`) when
+//! a redirect-like error does not name one.
 
 use super::common::*;
 use crate::model::shape::Payload;
-use crate::model::{Operation, Shape};
+use crate::model::{Member, Operation, Shape};
+
+/// `AccessPointAlias`: a boolean, in a header.
+static ACCESS_POINT_ALIAS: Shape = Shape::boolean("AccessPointAlias");
+
+static OUTPUT: Shape = Shape::structure(
+    "HeadBucketOutput",
+    &[
+        Member::header("BucketArn", "x-amz-bucket-arn", &STRING),
+        Member::header("BucketLocationType", "x-amz-bucket-location-type", &STRING),
+        Member::header("BucketLocationName", "x-amz-bucket-location-name", &STRING),
+        Member::header("BucketRegion", "x-amz-bucket-region", &STRING),
+        Member::header(
+            "AccessPointAlias",
+            "x-amz-access-point-alias",
+            &ACCESS_POINT_ALIAS,
+        ),
+    ],
+    &[],
+);
 
 static INPUT: Shape = Shape::structure(
     "HeadBucketRequest",
@@ -21,9 +39,7 @@ pub static OPERATION: Operation = Operation {
     request_uri: "",
     input: &INPUT,
     input_payload: Payload::None,
-    // The redirector reads only the response headers; the output members
-    // (all headers) are not parsed.
-    output: None,
+    output: Some(&OUTPUT),
     output_payload: Payload::None,
     request_checksum_required: false,
     request_algorithm_member: None,

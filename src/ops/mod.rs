@@ -1,11 +1,11 @@
 //! One module per S3 operation: its shapes and its `Operation` description.
 //! Adding an operation means adding a module and one line to `ALL`
-//! (`ALL` lists the public client methods; internal operations such as
-//! `head_bucket`, which the region redirector sends, and `create_session`,
-//! which the S3 Express identity cache sends, stay out of it).
+//! (`ALL` lists the public client methods; `create_session`, which only the
+//! S3 Express identity cache sends, stays out of it).
 
 pub mod common;
 pub mod create_session;
+pub mod delete_bucket;
 pub mod delete_bucket_ownership_controls;
 pub mod delete_bucket_policy;
 pub mod delete_public_access_block;
@@ -35,6 +35,8 @@ pub static ALL: &[&Operation] = &[
     &get_bucket_ownership_controls::OPERATION,
     &delete_bucket_ownership_controls::OPERATION,
     &get_bucket_policy_status::OPERATION,
+    &head_bucket::OPERATION,
+    &delete_bucket::OPERATION,
 ];
 
 /// Looks an operation up by its API name (`PutBucketPolicy`) or its Python

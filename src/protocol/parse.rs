@@ -96,7 +96,7 @@ fn parse_output(
                 .location_name
                 .and_then(|h| resp.header(&h.to_ascii_lowercase()))
             {
-                out.push((member.name.to_string(), Document::Str(v.to_string())));
+                out.push((member.name.to_string(), header_value(member.shape, v)));
             }
         }
     }
@@ -140,6 +140,15 @@ fn parse_output(
         }
     }
     Ok(())
+}
+
+/// botocore's `_parse_shape` over a header's text: `== 'true'` for a
+/// boolean, the text as it is for a string.
+fn header_value(shape: &Shape, text: &str) -> Document {
+    match shape.kind {
+        ShapeKind::Boolean => Document::Bool(text == "true"),
+        _ => Document::Str(text.to_string()),
+    }
 }
 
 /// botocore's shape-directed `_parse_shape` over an element.
