@@ -22,6 +22,7 @@ pub mod s3express;
 pub mod settings;
 pub mod signing;
 pub mod signing_v4a;
+pub mod tls;
 pub mod transport;
 
 #[cfg(feature = "python")]

@@ -62,6 +62,8 @@ pub struct ClientArgs {
     /// urllib3 then keeps every connection it opens.
     pub max_pool_connections: Option<u32>,
     pub tcp_keepalive: Option<bool>,
+    /// `Config(client_cert=...)`: (certificate path, key path if separate).
+    pub client_cert: Option<crate::tls::ClientCert>,
     /// See [`ClientOptions::send_error`].
     pub send_error: Option<String>,
     /// See [`ClientOptions::read_error`].
@@ -753,6 +755,7 @@ fn resolve_client_settings(args: &ClientArgs) -> Result<(ClientOptions, Context)
                 .unwrap_or(false),
             verify: args.verify.unwrap_or(true),
             ca_bundle: ca_bundle(args, &ctx)?,
+            client_cert: args.client_cert.clone(),
             proxies: args.proxies.clone().unwrap_or_default(),
             no_proxy: false,
         },

@@ -14,7 +14,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex, OnceLock, Weak};
+use std::sync::{Arc, Mutex, Weak};
 use std::task::{Context, Poll};
 use std::thread::ThreadId;
 use std::time::Duration;
@@ -23,6 +23,7 @@ use tokio::time::Instant;
 
 use crate::error::{Error, Result};
 use crate::protocol::{HttpRequest, HttpResponse};
+use crate::tls::TlsSetupError;
 
 /// Transport settings from `Config`.
 #[derive(Debug, Clone)]
@@ -36,6 +37,8 @@ pub struct TransportOptions {
     /// A CA bundle (PEM) to trust instead of the built-in roots: `verify=path`,
     /// `AWS_CA_BUNDLE` or the profile's `ca_bundle`.
     pub ca_bundle: Option<String>,
+    /// `Config(client_cert=...)`.
+    pub client_cert: Option<crate::tls::ClientCert>,
     /// The proxies by URL scheme, as botocore's `ProxyConfiguration` holds
     /// them: `Config(proxies=...)` as given, else what `environ_proxies`
     /// found for the client's endpoint. Only `http` and `https` are used.
@@ -54,6 +57,7 @@ impl Default for TransportOptions {
             tcp_keepalive: false,
             verify: true,
             ca_bundle: None,
+            client_cert: None,
             proxies: Vec::new(),
             no_proxy: false,
         }
@@ -226,104 +230,11 @@ impl Lane {
     }
 }
 
-fn verifying_config(roots: rustls::RootCertStore) -> rustls::ClientConfig {
-    rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-        .with_safe_default_protocol_versions()
-        .expect("ring supports the default TLS versions")
-        .with_root_certificates(roots)
-        .with_no_client_auth()
-}
-
 /// As botocore's AWSPreparedRequest: Content-Length always, except for
 /// bodiless GET/HEAD/OPTIONS (hyper alone would omit a 0).
 pub(crate) fn content_length(request: &HttpRequest) -> Option<usize> {
     let bodiless = request.body.is_empty() && matches!(request.method, "GET" | "HEAD" | "OPTIONS");
     (!bodiless).then_some(request.body.len())
-}
-
-/// The TLS configuration for a client, built once per process for the
-/// built-in roots (it costs milliseconds) and per bundle path otherwise.
-fn tls_config(options: &TransportOptions) -> Result<rustls::ClientConfig> {
-    static DEFAULT_ROOTS: OnceLock<rustls::ClientConfig> = OnceLock::new();
-    if !options.verify {
-        return Ok(insecure_tls_config());
-    }
-    let Some(path) = &options.ca_bundle else {
-        return Ok(DEFAULT_ROOTS
-            .get_or_init(|| {
-                verifying_config(rustls::RootCertStore {
-                    roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
-                })
-            })
-            .clone());
-    };
-    use rustls::pki_types::{pem::PemObject, CertificateDer};
-    let invalid = |error: String| Error::InvalidCaBundle {
-        path: path.clone(),
-        error,
-    };
-    let mut roots = rustls::RootCertStore::empty();
-    for cert in CertificateDer::pem_file_iter(path).map_err(|e| invalid(e.to_string()))? {
-        roots
-            .add(cert.map_err(|e| invalid(e.to_string()))?)
-            .map_err(|e| invalid(e.to_string()))?;
-    }
-    Ok(verifying_config(roots))
-}
-
-fn insecure_tls_config() -> rustls::ClientConfig {
-    #[derive(Debug)]
-    struct AcceptAnything(Arc<rustls::crypto::CryptoProvider>);
-    use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-    use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-    impl ServerCertVerifier for AcceptAnything {
-        fn verify_server_cert(
-            &self,
-            _: &CertificateDer<'_>,
-            _: &[CertificateDer<'_>],
-            _: &ServerName<'_>,
-            _: &[u8],
-            _: UnixTime,
-        ) -> std::result::Result<ServerCertVerified, rustls::Error> {
-            Ok(ServerCertVerified::assertion())
-        }
-        fn verify_tls12_signature(
-            &self,
-            message: &[u8],
-            cert: &CertificateDer<'_>,
-            dss: &rustls::DigitallySignedStruct,
-        ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
-            rustls::crypto::verify_tls12_signature(
-                message,
-                cert,
-                dss,
-                &self.0.signature_verification_algorithms,
-            )
-        }
-        fn verify_tls13_signature(
-            &self,
-            message: &[u8],
-            cert: &CertificateDer<'_>,
-            dss: &rustls::DigitallySignedStruct,
-        ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
-            rustls::crypto::verify_tls13_signature(
-                message,
-                cert,
-                dss,
-                &self.0.signature_verification_algorithms,
-            )
-        }
-        fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
-            self.0.signature_verification_algorithms.supported_schemes()
-        }
-    }
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    rustls::ClientConfig::builder_with_provider(provider.clone())
-        .with_safe_default_protocol_versions()
-        .expect("ring supports the default TLS versions")
-        .dangerous()
-        .with_custom_certificate_verifier(Arc::new(AcceptAnything(provider)))
-        .with_no_client_auth()
 }
 
 /// One proxy, as botocore's `ProxyConfiguration` and `URLLib3Session`
@@ -614,10 +525,10 @@ impl Transport {
             .map(|p| p.masked.as_str())
     }
 
-    fn build_client(&self) -> Result<reqwest::Client> {
+    fn build_client(&self) -> std::result::Result<reqwest::Client, TlsSetupError> {
         let o = &self.options;
         let mut builder = reqwest::Client::builder()
-            .tls_backend_preconfigured(tls_config(o)?)
+            .tls_backend_preconfigured(crate::tls::client_config(o)?)
             .connect_timeout(o.connect_timeout)
             // The read timeout is ours (`with_read_timeout`): reqwest's would
             // also run while connecting.
@@ -637,9 +548,11 @@ impl Transport {
                 "http" => reqwest::Proxy::http(&route.url),
                 _ => reqwest::Proxy::https(&route.url),
             };
-            let invalid = |error: String| Error::InvalidProxy {
-                proxy_url: route.masked.clone(),
-                error,
+            let invalid = |error: String| {
+                TlsSetupError::Failed(Error::InvalidProxy {
+                    proxy_url: route.masked.clone(),
+                    error,
+                })
             };
             let mut proxy = proxy.map_err(|e| invalid(error_chain(&e)))?;
             if let Some(authorization) = &route.authorization {
@@ -674,16 +587,18 @@ impl Transport {
         }
         builder
             .build()
-            .map_err(|e| Error::Internal(format!("HTTP client: {e}")))
+            .map_err(|e| TlsSetupError::Failed(Error::Internal(format!("HTTP client: {e}"))))
     }
 
     /// The pool for `lane`; pools from before a fork are abandoned, as
-    /// their connections belong to the parent.
-    fn client(&self, lane: Lane) -> Result<reqwest::Client> {
-        crate::fork::critical(|| self.pooled_client(lane))
+    /// their connections belong to the parent. What cannot be set up fails
+    /// the call to `url`, and the next call tries again (as urllib3 loads
+    /// certificates per connection).
+    fn client(&self, lane: Lane, url: &str) -> Result<reqwest::Client> {
+        crate::fork::critical(|| self.pooled_client(lane)).map_err(|e| e.at(url))
     }
 
-    fn pooled_client(&self, lane: Lane) -> Result<reqwest::Client> {
+    fn pooled_client(&self, lane: Lane) -> std::result::Result<reqwest::Client, TlsSetupError> {
         let pid = crate::fork::current_pid();
         let mut pools = self.pools.lock().unwrap_or_else(|e| e.into_inner());
         if pools.iter().any(|p| p.pid != pid) {
@@ -749,7 +664,7 @@ impl Transport {
         if let Some(answer) = crate::intercept::respond(request) {
             return answer;
         }
-        let client = self.client(lane)?;
+        let client = self.client(lane, &request.url)?;
         if let Lane::Thread(_) = lane {
             // Between calls nothing drives this thread's runtime, so a
             // keep-alive connection the server closed while idle still looks
@@ -780,6 +695,13 @@ impl Transport {
             with_read_timeout(builder.body(request.body.clone()).send(), read_timeout)
                 .await
                 .map_err(|e| match e {
+                    // A TLS alert before the response (a server that wants a
+                    // client certificate says so after a TLS 1.3 handshake)
+                    // is urllib3's SSLError.
+                    Waited::Failed(e) if !e.is_connect() && is_tls_failure(&e) => Error::Ssl {
+                        endpoint_url: endpoint_url.clone(),
+                        error: error_chain(&e),
+                    },
                     Waited::Failed(e) => classify(e, &endpoint_url, proxy),
                     Waited::TimedOut => read_timeout_error(&endpoint_url),
                 })?;

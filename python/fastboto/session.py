@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import string
 import sys
@@ -552,6 +553,13 @@ def _flatten_config(config: Config, options: dict) -> _DeferredErrors:
         value = getattr(config, name, None)
         if value is not None:
             options[name] = value
+    client_cert = getattr(config, "client_cert", None)
+    if isinstance(client_cert, (str, os.PathLike)):
+        options["client_cert"] = (os.fspath(client_cert), None)
+    elif isinstance(client_cert, tuple):
+        # botocore's `self._cert_file, self._key_file = client_cert`.
+        cert, key = client_cert
+        options["client_cert"] = (os.fspath(cert), os.fspath(key))
     if isinstance(config.proxies, dict):
         # botocore: an empty dict means no proxy (the environment unread).
         # botocore's proxy_url_for: a falsy entry (None, "") is no proxy.

@@ -587,6 +587,13 @@ fn extract_client_args(d: &Bound<'_, PyDict>) -> PyResult<ClientArgs> {
         read_timeout: opt_f64(d, "read_timeout")?,
         max_pool_connections: opt_u32(d, "max_pool_connections")?,
         tcp_keepalive: opt_bool(d, "tcp_keepalive")?,
+        client_cert: match d.get_item("client_cert")? {
+            Some(v) if !v.is_none() => {
+                let (cert, key): (String, Option<String>) = v.extract()?;
+                Some(crate::tls::ClientCert { cert, key })
+            }
+            _ => None,
+        },
         send_error: opt_string(d, "send_error")?,
         read_error: opt_string(d, "read_error")?,
         proxies: match d.get_item("proxies")? {

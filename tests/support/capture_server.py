@@ -235,7 +235,8 @@ class CaptureServer:
     MAX_HEADER_BYTES = 256 * 1024
     MAX_BODY_BYTES = 64 * 1024 * 1024
 
-    def __init__(self, response: Optional[ResponseSpec] = None, tls: bool = False):
+    def __init__(self, response: Optional[ResponseSpec] = None, tls: bool = False,
+                 ssl_context: Optional[ssl.SSLContext] = None):
         self._default: ResponseSpec = response or CannedResponse()
         self._queue: Deque[ResponseSpec] = collections.deque()
         self._lock = threading.Lock()
@@ -247,15 +248,17 @@ class CaptureServer:
         self._stopping = threading.Event()
         self._sock: Optional[socket.socket] = None
         self.errors: List[str] = []  # protocol errors seen (malformed requests)
-        self.tls = tls
+        # `ssl_context`: the test's own server certificates (and client
+        # certificate requirements) instead of the throw-away CA's.
+        self.tls = tls or ssl_context is not None
         self._tmpdir: Optional[tempfile.TemporaryDirectory] = None
-        self._ssl_ctx: Optional[ssl.SSLContext] = None
+        self._ssl_ctx: Optional[ssl.SSLContext] = ssl_context
         self.ca_file: Optional[str] = None
         self.port: int = 0
 
     # -- lifecycle -------------------------------------------------------
     def start(self) -> "CaptureServer":
-        if self.tls:
+        if self.tls and self._ssl_ctx is None:
             self._tmpdir = tempfile.TemporaryDirectory(prefix="capture-tls-")
             ca, chain, key = _make_self_signed(self._tmpdir.name)
             ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
