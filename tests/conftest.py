@@ -170,3 +170,25 @@ def moto_server(_moto_server_session):
     """Endpoint URL of a session-wide moto server, reset before each test."""
     _moto_server_session.reset()
     yield _moto_server_session
+
+
+@pytest.fixture(scope="session")
+def rgw():
+    """A real Ceph RGW (tools/rgw.py) for the session: it verifies SigV4 and
+    enforces policies. CI installs it (`.ci/run`); elsewhere the tests that
+    need it are skipped when it is not installed."""
+    tools = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tools")
+    sys.path.insert(0, tools)
+    try:
+        import rgw as rgw_tool
+    finally:
+        sys.path.remove(tools)
+    if not rgw_tool.installed():
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail("Ceph RGW is not installed: .ci/run must run `tools/rgw.py install` first")
+        pytest.skip("Ceph RGW is not installed (sudo python3 tools/rgw.py install)")
+    gateway = rgw_tool.start()
+    try:
+        yield gateway
+    finally:
+        gateway.stop()
