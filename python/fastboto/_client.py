@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import _core, _delegate, _moto
+from . import _core, _delegate, _log, _moto
 from . import exceptions as _exceptions_module
 from .config import Config
 
@@ -105,16 +105,22 @@ OPERATIONS: "list[tuple[str, str]]" = list(_core.OPERATIONS)
 
 def _routed_call(core: Any):
     """The core's blocking call, answered by moto while its ``mock_aws`` is
-    active (``fastboto._moto``)."""
+    active (``fastboto._moto``) and logged when ``fastboto.client`` logs
+    DEBUG (``fastboto._log``)."""
     call = core.call
     call_with_responder = core.call_with_responder
     mocked = _moto.active
     respond = _moto.respond
+    logging_on = _log.enabled
+
+    def mocked_call(name: str, **kwargs: Any) -> dict:
+        return call_with_responder(respond, name, **kwargs)
 
     def routed(name: str, **kwargs: Any) -> dict:
-        if mocked():
-            return call_with_responder(respond, name, **kwargs)
-        return call(name, **kwargs)
+        send = mocked_call if mocked() else call
+        if logging_on():
+            return _log.logged(send, name, kwargs)
+        return send(name, **kwargs)
 
     return routed
 

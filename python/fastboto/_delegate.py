@@ -14,7 +14,7 @@ imports boto3/botocore once (about 100-300 ms).
 
 from __future__ import annotations
 
-import threading
+import _thread
 from typing import Any, Optional
 
 _INSTALL_HINT = (
@@ -152,7 +152,7 @@ class Delegation:
     def __init__(self, session: Any, client_kwargs: dict) -> None:
         self._session = session
         self._kwargs = client_kwargs
-        self._lock = threading.Lock()
+        self._lock = _thread.allocate_lock()
         self._client: Any = None
         self._resource: Any = None
 

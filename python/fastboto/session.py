@@ -6,14 +6,14 @@ import os
 import re
 import string
 import sys
-import threading
+import _thread
 from typing import Any, NamedTuple, Optional
 
 from . import _core, _delegate
 from .config import Config, check_endpoint_url, client_meta_config, config_from_botocore
 
 SUPPORTED_SERVICES = ("s3",)
-_DELEGATE_LOCK = threading.Lock()
+_DELEGATE_LOCK = _thread.allocate_lock()
 # The services boto3 has resource models for besides S3: fastboto refuses
 # these with botocore's UnknownServiceError, as its clients do (boto3 would
 # build them), the rest with boto3's ResourceNotExistsError.
