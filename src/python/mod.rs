@@ -159,12 +159,7 @@ impl CoreClient {
         let outcome = py.detach(move || {
             catch_unwind(AssertUnwindSafe(|| run_interruptibly(&client, &prepared)))
         });
-        match outcome {
-            Ok(Ok(doc)) => Ok(document_to_py(py, &doc)?.unbind()),
-            Ok(Err(CallError::Core(e))) => Err(to_pyerr(py, e)),
-            Ok(Err(CallError::Interrupted(e))) => Err(e),
-            Err(payload) => Err(panic_to_pyerr(payload)),
-        }
+        call_result(py, outcome)
     }
 
     /// `call` with `responder(method, url, [(name, value)], body)` asked
@@ -192,12 +187,7 @@ impl CoreClient {
         if let Some(e) = raised {
             return Err(e);
         }
-        match outcome {
-            Ok(Ok(doc)) => Ok(document_to_py(py, &doc)?.unbind()),
-            Ok(Err(CallError::Core(e))) => Err(to_pyerr(py, e)),
-            Ok(Err(CallError::Interrupted(e))) => Err(e),
-            Err(payload) => Err(panic_to_pyerr(payload)),
-        }
+        call_result(py, outcome)
     }
 
     /// The coroutine flavour of `call`: validation errors are raised here,
@@ -443,6 +433,19 @@ fn panic_to_pyerr_message(payload: Box<dyn std::any::Any + Send>) -> String {
 enum CallError {
     Core(Error),
     Interrupted(PyErr),
+}
+
+/// A blocking call's outcome (caught panics included) as Python sees it.
+fn call_result(
+    py: Python<'_>,
+    outcome: std::thread::Result<Result<crate::response::Document, CallError>>,
+) -> PyResult<Py<PyAny>> {
+    match outcome {
+        Ok(Ok(doc)) => Ok(document_to_py(py, &doc)?.unbind()),
+        Ok(Err(CallError::Core(e))) => Err(to_pyerr(py, e)),
+        Ok(Err(CallError::Interrupted(e))) => Err(e),
+        Err(payload) => Err(panic_to_pyerr(payload)),
+    }
 }
 
 /// Drives the call on the calling thread (GIL released), waking up now and
