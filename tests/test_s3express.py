@@ -59,6 +59,22 @@ OPERATIONS = {
     "put_bucket_policy": ({"Policy": '{"Version":"2012-10-17","Statement":[]}'},
                           CannedResponse(204, [("x-amz-request-id", "R2")])),
     "delete_bucket_policy": ({}, CannedResponse(204, [("x-amz-request-id", "R2")])),
+    "put_public_access_block": ({"PublicAccessBlockConfiguration": {"BlockPublicPolicy": True}},
+                                CannedResponse(200, [("x-amz-request-id", "R2")])),
+    "get_public_access_block": ({}, CannedResponse(200, [("x-amz-request-id", "R2")],
+                                b"<PublicAccessBlockConfiguration><BlockPublicAcls>true</BlockPublicAcls>"
+                                b"</PublicAccessBlockConfiguration>")),
+    "delete_public_access_block": ({}, CannedResponse(204, [("x-amz-request-id", "R2")])),
+    "put_bucket_ownership_controls": ({"OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}},
+                                      CannedResponse(200, [("x-amz-request-id", "R2")])),
+    "get_bucket_ownership_controls": ({}, CannedResponse(200, [("x-amz-request-id", "R2")],
+                                      b"<OwnershipControls><Rule><ObjectOwnership>BucketOwnerEnforced"
+                                      b"</ObjectOwnership></Rule></OwnershipControls>")),
+    "delete_bucket_ownership_controls": ({}, CannedResponse(204, [("x-amz-request-id", "R2")])),
+    "get_bucket_policy_status": ({}, CannedResponse(200, [("x-amz-request-id", "R2")],
+                                 b"<PolicyStatus><IsPublic>false</IsPublic></PolicyStatus>")),
+    "head_bucket": ({}, CannedResponse(200, [("x-amz-request-id", "R2"), ("x-amz-bucket-region", "us-west-2")])),
+    "delete_bucket": ({}, CannedResponse(204, [("x-amz-request-id", "R2")])),
 }
 
 
