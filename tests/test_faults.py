@@ -468,6 +468,28 @@ def test_truncated_body_is_a_lost_connection_not_a_truncated_policy(fault_server
     assert len(ours.requests) == 2
 
 
+def test_standard_backoff_after_a_5xx_starts_at_50_ms(fault_server, monkeypatch):
+    """botocore 1.44's ExponentialBackoff: rand * min(0.05 s * 2^i, 20 s)
+    after a non-throttling error, so five retries wait 1.55 s at most in
+    all (botocore 1.43's rand * 2^i waited 15.5 s on average). botocore's
+    own computed delays are recorded; fastboto's are measured (an upper
+    bound with room for the calls themselves: behaviour, not speed)."""
+    slept = []
+
+    class _RecordingTime(_NoSleepTime):
+        @staticmethod
+        def sleep(seconds):
+            slept.append(seconds)
+
+    monkeypatch.setattr(botocore.endpoint, "time", _RecordingTime())
+    ours, theirs = run_pair(fault_server, config=cfg("standard", 6), default=internal_error_500(),
+                            operation="delete_bucket_policy")
+    assert len(theirs.requests) == len(ours.requests) == 6
+    assert len(slept) == 5 and all(d <= 0.05 * 2 ** i for i, d in enumerate(slept)), f"premise: {slept}"
+    waited = ours.requests[-1].received_at - ours.requests[0].received_at
+    assert waited < 1.55 + 1.5, f"fastboto's five backoffs took {waited:.2f}s"
+
+
 @pytest.mark.parametrize("mode,header,waits", [
     ("standard", "2500", True),
     ("adaptive", " 2_500 ", True),
