@@ -491,6 +491,11 @@ pub struct Transport {
     options: TransportOptions,
     proxies: Vec<ProxyRoute>,
     pools: Mutex<Vec<Pool>>,
+    /// The shared runtime's (asyncio calls') requests in flight, at most
+    /// `max_pool_connections`, as aiohttp's connector limit holds
+    /// aiobotocore's: a `gather` of thousands of calls waits its turn instead
+    /// of opening thousands of sockets. Per process (a fork starts afresh).
+    in_flight: Mutex<Option<(u32, Arc<tokio::sync::Semaphore>)>>,
 }
 
 impl Transport {
@@ -513,6 +518,7 @@ impl Transport {
             options,
             proxies,
             pools: Mutex::new(Vec::new()),
+            in_flight: Mutex::new(None),
         }
     }
 
@@ -590,6 +596,28 @@ impl Transport {
             .map_err(|e| TlsSetupError::Failed(Error::Internal(format!("HTTP client: {e}"))))
     }
 
+    /// The semaphore bounding the shared runtime's requests in flight; none
+    /// when `max_pool_connections` keeps every connection (<= 0).
+    fn in_flight_limit(&self) -> Option<Arc<tokio::sync::Semaphore>> {
+        let size = self.options.max_pool_connections;
+        if size == usize::MAX {
+            return None;
+        }
+        let pid = crate::fork::current_pid();
+        crate::fork::critical(|| {
+            let mut slot = self.in_flight.lock().unwrap_or_else(|e| e.into_inner());
+            match &*slot {
+                Some((owner, limit)) if *owner == pid => Some(limit.clone()),
+                _ => {
+                    let permits = size.clamp(1, tokio::sync::Semaphore::MAX_PERMITS);
+                    let limit = Arc::new(tokio::sync::Semaphore::new(permits));
+                    *slot = Some((pid, limit.clone()));
+                    Some(limit)
+                }
+            }
+        })
+    }
+
     /// The pool for `lane`; pools from before a fork are abandoned, as
     /// their connections belong to the parent. What cannot be set up fails
     /// the call to `url`, and the next call tries again (as urllib3 loads
@@ -664,6 +692,15 @@ impl Transport {
         if let Some(answer) = crate::intercept::respond(request) {
             return answer;
         }
+        let _slot = match (lane, self.in_flight_limit()) {
+            (Lane::Shared, Some(limit)) => Some(
+                limit
+                    .acquire_owned()
+                    .await
+                    .map_err(|e| Error::Internal(e.to_string()))?,
+            ),
+            _ => None,
+        };
         let client = self.client(lane, &request.url)?;
         if let Lane::Thread(_) = lane {
             // Between calls nothing drives this thread's runtime, so a

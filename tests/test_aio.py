@@ -150,3 +150,25 @@ def test_validation_errors_are_raised_at_await(capture_server):
 
     asyncio.run(go())
     assert not capture_server.pop_all()
+
+
+@pytest.mark.parametrize("pool", [10, 3])
+def test_gathered_calls_use_at_most_max_pool_connections(pool):
+    """As aiohttp's connector limit bounds aiobotocore: thousands of gathered
+    calls wait for one of `max_pool_connections` connections instead of
+    opening a socket each (which exhausts file descriptors)."""
+    from support.fault_server import FaultServer, no_content_204
+
+    n = 1500
+    with FaultServer(default=no_content_204()) as server:
+        async def go():
+            async with fastboto.aio.client(
+                    "s3", region_name="eu-west-1", endpoint_url=server.url, aws_access_key_id=FAKE_ACCESS_KEY,
+                    aws_secret_access_key=FAKE_SECRET_KEY,
+                    config=fastboto.Config(max_pool_connections=pool)) as s3:
+                results = await asyncio.gather(*[s3.delete_bucket_policy(Bucket="bkt") for _ in range(n)])
+                return [r["ResponseMetadata"]["HTTPStatusCode"] for r in results]
+
+        assert asyncio.run(go()) == [204] * n
+        assert server.count == n
+        assert server.peak_connections <= pool, f"{server.peak_connections} connections open at once"

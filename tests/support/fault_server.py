@@ -208,6 +208,7 @@ class FaultServer:
         self.refused = 0  # connections closed for exceeding max_connections
         self.peer_closes = 0  # connections the client closed (EOF between requests)
         self.open_connections = 0  # connections currently open
+        self.peak_connections = 0  # the most open at once
         self.errors: List[str] = []  # malformed requests
         self.accept_errors: List[str] = []  # accept() failures (the server keeps accepting)
         self.port = 0
@@ -340,6 +341,7 @@ class FaultServer:
                     continue
                 self.connections += 1
                 self.open_connections += 1
+                self.peak_connections = max(self.peak_connections, self.open_connections)
                 cid = self.connections
                 self._conns.append(conn)
                 t = threading.Thread(target=self._serve, args=(conn, cid), name=f"fault-{cid}", daemon=True)
