@@ -67,3 +67,27 @@ def test_positional_arguments_refused_as_botocore(method):
     with pytest.raises(TypeError) as got_aio:
         asyncio.run(aio_call())
     assert str(got_aio.value) == str(expected.value)
+
+
+def test_typed_stub_is_generated_from_the_core_table():
+    """`_client.pyi`'s TypedDicts and methods are what tools/gen_stubs.py
+    makes of the core's operation table: an operation added to the core and
+    not to the stub (or a member renamed) fails here."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "tools" / "gen_stubs.py"
+    spec = importlib.util.spec_from_file_location("gen_stubs", path)
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    committed = (Path(__file__).resolve().parents[1] / "python" / "fastboto" / "_client.pyi").read_text()
+    assert gen.render(committed, _core.describe_operations()) == committed, "run python3 tools/gen_stubs.py"
+
+
+def test_described_members_are_botocores():
+    """The table the stub is made from has botocore's input members and
+    required ones, operation by operation."""
+    model = botocore.session.Session().get_service_model("s3")
+    for op in _core.describe_operations():
+        theirs = model.operation_model(op["api"]).input_shape
+        ours = {m["name"]: m["required"] for m in op["input"]["members"]}
+        assert ours == {name: name in theirs.required_members for name in theirs.members}, op["api"]

@@ -6,6 +6,8 @@ pub static STRING: Shape = Shape::string("String");
 pub static BOOLEAN: Shape = Shape::boolean("Boolean");
 pub static BUCKET_NAME: Shape = Shape::string("BucketName");
 pub static CHECKSUM_ALGORITHM: Shape = Shape::string("ChecksumAlgorithm");
+pub static BUCKET_CANNED_ACL: Shape = Shape::string("BucketCannedACL");
+pub static OBJECT_OWNERSHIP: Shape = Shape::string("ObjectOwnership");
 
 pub const BUCKET: Member = Member::uri("Bucket", "Bucket", &BUCKET_NAME);
 pub const CONTENT_MD5: Member = Member::header("ContentMD5", "Content-MD5", &STRING);
@@ -100,7 +102,7 @@ pub static PUBLIC_ACCESS_BLOCK_CONFIGURATION: Shape = Shape::structure(
 
 pub static OWNERSHIP_CONTROLS_RULE: Shape = Shape::structure(
     "OwnershipControlsRule",
-    &[Member::body("ObjectOwnership", &STRING)],
+    &[Member::body("ObjectOwnership", &OBJECT_OWNERSHIP)],
     &["ObjectOwnership"],
 );
 

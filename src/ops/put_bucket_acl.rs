@@ -14,7 +14,7 @@ static ACCESS_CONTROL_POLICY: Shape = Shape::structure(
 static INPUT: Shape = Shape::structure(
     "PutBucketAclRequest",
     &[
-        Member::header("ACL", "x-amz-acl", &STRING),
+        Member::header("ACL", "x-amz-acl", &BUCKET_CANNED_ACL),
         Member::body("AccessControlPolicy", &ACCESS_CONTROL_POLICY)
             .named("AccessControlPolicy")
             .namespaced(S3_NAMESPACE),

@@ -6,6 +6,7 @@ mod aio;
 mod bridge;
 mod convert;
 mod credentials;
+mod describe;
 mod errors;
 mod input;
 mod responder;
@@ -668,6 +669,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<credentials::CredentialHandle>()?;
     m.add_function(wrap_pyfunction!(validate_stub_response, m)?)?;
     m.add_function(wrap_pyfunction!(_rate_limiter_trace, m)?)?;
+    m.add_function(wrap_pyfunction!(describe::describe_operations, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     // For the test that compares it with botocore's SIGNED_HEADERS_BLACKLIST.
     m.add(
