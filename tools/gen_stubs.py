@@ -35,7 +35,7 @@ SCALARS = {
     "boolean": "bool",
     "integer": "int",
     "long": "int",
-    "blob": "Union[bytes, bytearray, IO[bytes]]",
+    "blob": "Union[bytes, bytearray]",
 }
 
 

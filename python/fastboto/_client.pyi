@@ -1,4 +1,4 @@
-from typing import IO, Any, Dict, Literal, Sequence, TypedDict, Union
+from typing import Any, Dict, Literal, Sequence, TypedDict, Union
 
 from .config import Config
 
