@@ -67,10 +67,12 @@ def generate(operations: List[dict]) -> tuple:
         params = []
         for member in sorted(members, key=lambda m: not m["required"]):
             annotation = _type(member["shape"], structures)
-            params.append(f"{member['name']}: {annotation}" + ("" if member["required"] else " = ..."))
+            default = "" if member["required"] else " = ..."
+            params.append(f"{member['name']}: {annotation}{default}")
         output_lines = ["ResponseMetadata: ResponseMetadataTypeDef"]
         if op["output"] is not None:
-            output_lines += [f"{m['name']}: {_type(m['shape'], structures)}" for m in op["output"]["members"]]
+            output_lines += [f"{m['name']}: {_type(m['shape'], structures)}"
+                             for m in op["output"]["members"]]
         output_name = f"{op['api']}OutputTypeDef"
         outputs.append(_typed_dict(output_name, output_lines, total=False))
         signature = "".join(f"        {p},\n" for p in ["self", "*", *params])
