@@ -40,6 +40,8 @@ from hypothesis import HealthCheck, Phase, assume, given, note, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
+from fastboto import _core
+
 from support.fault_server import FaultServer, respond
 from support.ours import fastboto_client
 from support.reference import botocore_client, scrub
@@ -208,10 +210,30 @@ BASES: Dict[str, dict] = {
     "delete_bucket_policy": {"Bucket": "bkt", "ExpectedBucketOwner": "111122223333"},
     "get_bucket_acl": {"Bucket": "bkt", "ExpectedBucketOwner": "111122223333"},
 }
-OPERATION_NAMES = {
-    "put_bucket_policy": "PutBucketPolicy", "put_bucket_acl": "PutBucketAcl", "get_bucket_policy": "GetBucketPolicy",
-    "delete_bucket_policy": "DeleteBucketPolicy", "get_bucket_acl": "GetBucketAcl",
-}
+# Valid values for string members by name; any other string member gets "x".
+_SAMPLE_STRINGS = {"Bucket": "bkt", "ChecksumAlgorithm": "CRC32", "ExpectedBucketOwner": "111122223333",
+                   "ObjectOwnership": "BucketOwnerEnforced", "ACL": "private"}
+
+
+def _sample(name: str, shape: dict) -> Any:
+    """A valid value for a member, from the core's description of its shape."""
+    kind = shape["type"]
+    if kind == "structure":
+        return {m["name"]: _sample(m["name"], m["shape"]) for m in shape["members"]}
+    if kind == "list":
+        return [_sample(name, shape["member"])]
+    if kind == "boolean":
+        return True
+    if kind in ("integer", "long"):
+        return 1
+    return _SAMPLE_STRINGS.get(name, "x")
+
+
+# Every other native operation, from the core's table: a valid call with
+# every member set (hand-picked bases above for the first five).
+for _op in _core.describe_operations():
+    BASES.setdefault(_op["method"], _sample("", _op["input"]))
+OPERATION_NAMES = dict(_core.OPERATIONS)
 
 
 def _paths(value: Any, prefix: Tuple = ()) -> List[Tuple]:
@@ -536,3 +558,7 @@ def test_failing_list_iteration_does_not_send_a_truncated_acl(env):
         f"fastboto sent {f_sent} request(s) for a Grants list that cannot be iterated; body: "
         f"{sent[0].body[:300] if sent else b''!r}")
     assert isinstance(f_err, botocore.exceptions.ParamValidationError), _describe(f_err)
+
+
+def test_every_native_operation_is_fuzzed():
+    assert set(BASES) == {method for method, _ in _core.OPERATIONS}
