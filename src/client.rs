@@ -240,7 +240,7 @@ pub struct Client {
 /// (UseS3ExpressControlEndpoint, DisableS3ExpressSessionAuth, bucket,
 /// redirect region).
 type EndpointCache = std::collections::HashMap<
-    (bool, bool, Option<String>, Option<String>),
+    (&'static str, Option<String>, Option<String>),
     endpoint::ResolvedEndpoint,
 >;
 /// Scripts touch many buckets; the cache only has to keep the hot ones.
@@ -580,16 +580,10 @@ impl Client {
                 regions.get(b).cloned()
             }
         });
-        // The public operations share their static context parameters
-        // (HeadBucket, sent by the redirector, lacks the S3 Express control
-        // one), so the endpoint depends only on that, the bucket and its
-        // (redirect) region.
-        let key = (
-            op.use_s3_express_control_endpoint,
-            op.name == crate::ops::create_session::OPERATION.name,
-            bucket.map(str::to_string),
-            cached_region.clone(),
-        );
+        // The endpoint depends on the operation (its static context
+        // parameters, and botocore's per-operation customizations), the
+        // bucket and its (redirect) region.
+        let key = (op.name, bucket.map(str::to_string), cached_region.clone());
         if let Some(hit) = self
             .endpoint_cache
             .lock()
