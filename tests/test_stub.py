@@ -246,3 +246,25 @@ def test_aio_client_can_be_stubbed():
             return got, err.value.response["Error"]["Code"]
 
     assert asyncio.run(main()) == ({"Policy": POLICY}, "MalformedPolicy")
+
+
+def test_delegated_operations_are_stubbed_too():
+    """Calls fastboto serves through botocore are answered by botocore's
+    Stubber on the delegate client, queued through the same fastboto
+    Stubber; nothing is sent for either kind."""
+    client = fastboto.client("s3", region_name="us-east-1", endpoint_url="http://127.0.0.1:9",
+                             aws_access_key_id="a", aws_secret_access_key="b")
+    stubber = fastboto.stub.Stubber(client)
+    stubber.add_response("list_buckets", {"Buckets": [{"Name": "one"}]})
+    stubber.add_response("get_bucket_policy", {"Policy": "{}"}, {"Bucket": "one"})
+    stubber.add_client_error("head_object", "404", "Not Found", 404)
+    with stubber:
+        assert client.list_buckets()["Buckets"] == [{"Name": "one"}]
+        assert client.get_bucket_policy(Bucket="one")["Policy"] == "{}"
+        with pytest.raises(client.exceptions.ClientError) as missing:
+            client.head_object(Bucket="one", Key="k")
+        assert missing.value.response["Error"]["Code"] == "404"
+        stubber.assert_no_pending_responses()
+    stubber.add_response("list_buckets", {"Buckets": []})
+    with pytest.raises(AssertionError, match="1 responses remaining"):
+        stubber.assert_no_pending_responses()

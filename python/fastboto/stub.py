@@ -78,6 +78,24 @@ class Stubber:
     def __init__(self, client: Any) -> None:
         self.client = client
         self._queue: Deque[Dict[str, Any]] = deque()
+        # botocore's own Stubber on the delegate client, for the calls
+        # fastboto serves through botocore (fastboto._delegate); made when
+        # the first one is queued.
+        self._delegated: Any = None
+        self._active = False
+
+    def _delegated_stubber(self) -> Any:
+        if self._delegated is None:
+            from botocore.stub import Stubber as BotocoreStubber
+
+            self._delegated = BotocoreStubber(self.client._delegate_client())
+            if self._active:
+                self._delegated.activate()
+        return self._delegated
+
+    def _is_native(self, method: str) -> bool:
+        native = method in self.client.meta.method_to_api_mapping
+        return native or "_delegation" not in vars(self.client)
 
     def __enter__(self) -> Stubber:
         self.activate()
@@ -94,6 +112,9 @@ class Stubber:
             # client, so a second activation changes nothing.
             return
         client._stubber = self
+        self._active = True
+        if self._delegated is not None:
+            self._delegated.activate()
         if hasattr(client, "_acall"):
             client._acall = self._answer_async
         client._call = self._answer
@@ -102,6 +123,9 @@ class Stubber:
         """Lets the client make real calls again."""
         client = self.client
         client._stubber = None
+        self._active = False
+        if self._delegated is not None:
+            self._delegated.deactivate()
         client._call = _routed_call(client._core)
         if hasattr(client, "_acall"):
             from .aio import _real_call
@@ -114,6 +138,9 @@ class Stubber:
                      expected_params: Optional[dict] = None) -> None:
         """Queues ``service_response`` (validated against the operation's
         output shape) as the answer to the next call of ``method``."""
+        if not self._is_native(method):
+            self._delegated_stubber().add_response(method, service_response, expected_params)
+            return
         operation_name = self._operation_name(method)
         response = service_response
         if "ResponseMetadata" in response:
@@ -134,6 +161,11 @@ class Stubber:
                          modeled_fields: Optional[dict] = None) -> None:
         """Queues a ``ClientError`` (the class botocore's error factory
         gives for ``service_error_code``) for the next call of ``method``."""
+        if not self._is_native(method):
+            self._delegated_stubber().add_client_error(
+                method, service_error_code, service_message, http_status_code,
+                service_error_meta, expected_params, response_meta, modeled_fields)
+            return
         parsed_response: Dict[str, Any] = {
             "ResponseMetadata": {"HTTPStatusCode": http_status_code},
             "Error": {"Message": service_message, "Code": service_error_code},
@@ -157,6 +189,8 @@ class Stubber:
         remaining = len(self._queue)
         if remaining != 0:
             raise AssertionError(f"{remaining} responses remaining in queue.")
+        if self._delegated is not None:
+            self._delegated.assert_no_pending_responses()
 
     # -- answering ----------------------------------------------------------
 
