@@ -330,16 +330,23 @@ _UNSAFE_URL_CHARS = frozenset("\t\r\n")
 
 
 @functools.lru_cache(maxsize=1)
-def _endpoint_patterns():
+def _host_pattern():
+    import re
+
+    return re.compile(r"^((?!-)[A-Z\d-]{1,63}(?<!-)\.)*((?!-)[A-Z\d-]{1,63}(?<!-))$", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=1)
+def _ipv6_pattern():
+    # Compiled only for a URL whose host is not a DNS name (it costs
+    # milliseconds, most of a first client's time otherwise).
     import re
 
     subs = {"hex": _HEX, "ls32": _LS32}
     ipv6 = "(?:" + "|".join(v % subs for v in _IPV6_VARIATIONS) + ")"
     unreserved = r"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._!\-~"
     zone_id = "(?:%25|%)(?:[" + unreserved + "]|%[a-fA-F0-9]{2})+"
-    ipv6_addrz = re.compile("^" + r"\[" + ipv6 + r"(?:" + zone_id + r")?\]" + "$")
-    host = re.compile(r"^((?!-)[A-Z\d-]{1,63}(?<!-)\.)*((?!-)[A-Z\d-]{1,63}(?<!-))$", re.IGNORECASE)
-    return host, ipv6_addrz
+    return re.compile("^" + r"\[" + ipv6 + r"(?:" + zone_id + r")?\]" + "$")
 
 
 def check_endpoint_url(endpoint_url: str) -> None:
@@ -349,8 +356,6 @@ def check_endpoint_url(endpoint_url: str) -> None:
     ``urlsplit``'s own ValueError (e.g. "Invalid IPv6 URL") escapes as in botocore."""
     from urllib.parse import urlparse, urlsplit
 
-    host_re, ipv6_re = _endpoint_patterns()
-
     def valid_dns() -> bool:
         if _UNSAFE_URL_CHARS.intersection(endpoint_url):
             return False
@@ -359,12 +364,12 @@ def check_endpoint_url(endpoint_url: str) -> None:
             return False
         if hostname[-1] == ".":
             hostname = hostname[:-1]
-        return host_re.match(hostname) is not None
+        return _host_pattern().match(hostname) is not None
 
     def valid_ipv6() -> bool:
         if _UNSAFE_URL_CHARS.intersection(endpoint_url):
             return False
-        return ipv6_re.match(f"[{urlparse(endpoint_url).hostname}]") is not None
+        return _ipv6_pattern().match(f"[{urlparse(endpoint_url).hostname}]") is not None
 
     if not valid_dns() and not valid_ipv6():
         raise ValueError(f"Invalid endpoint: {endpoint_url}")
