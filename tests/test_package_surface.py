@@ -61,6 +61,27 @@ def test_calls_are_logged_at_debug_without_secrets(capture_server, caplog):
         assert secret not in text
 
 
+def test_asyncio_calls_are_logged_too(capture_server, caplog):
+    import asyncio
+
+    import fastboto.aio
+
+    capture_server.set_response(CannedResponse(204, [("x-amz-request-id", "REQ2")]))
+
+    async def go():
+        async with fastboto.aio.client("s3", region_name="us-east-1", endpoint_url=capture_server.url,
+                                       aws_access_key_id=FAKE_ACCESS_KEY,
+                                       aws_secret_access_key=FAKE_SECRET_KEY) as s3:
+            await s3.delete_bucket_policy(Bucket="bkt")
+
+    with caplog.at_level(logging.DEBUG, logger="fastboto"):
+        asyncio.run(go())
+    text = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("fastboto"))
+    assert "Calling delete_bucket_policy with parameters ['Bucket']" in text
+    assert "delete_bucket_policy: HTTP 204" in text and "REQ2" in text
+    assert FAKE_SECRET_KEY not in text
+
+
 def test_nothing_is_logged_when_debug_is_off(capture_server, caplog):
     capture_server.set_response(CannedResponse(204, []))
     client = fastboto.client("s3", region_name="us-east-1", endpoint_url=capture_server.url,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import Any, Callable, Optional
+from typing import Any, Awaitable, Callable, Optional
 
 _DEBUG = 10  # logging.DEBUG
 _logger: Optional[Any] = None
@@ -26,19 +26,20 @@ def enabled() -> bool:
     return bool(_logger.isEnabledFor(_DEBUG))
 
 
-def logged(send: Callable[..., dict], name: str, kwargs: dict) -> dict:
-    """``send(name, **kwargs)`` with a record before and after. Parameter
-    names are logged, not values; errors by class and message (which never
-    hold secrets)."""
+def _before(name: str, kwargs: dict) -> float:
     assert _logger is not None
     _logger.debug("Calling %s with parameters %s", name, sorted(kwargs))
-    start = time.perf_counter()
-    try:
-        result = send(name, **kwargs)
-    except Exception as e:
-        elapsed = (time.perf_counter() - start) * 1000
-        _logger.debug("%s raised %s after %.1f ms: %s", name, type(e).__name__, elapsed, e)
-        raise
+    return time.perf_counter()
+
+
+def _failed(name: str, start: float, error: BaseException) -> None:
+    assert _logger is not None
+    elapsed = (time.perf_counter() - start) * 1000
+    _logger.debug("%s raised %s after %.1f ms: %s", name, type(error).__name__, elapsed, error)
+
+
+def _after(name: str, start: float, result: dict) -> None:
+    assert _logger is not None
     elapsed = (time.perf_counter() - start) * 1000
     meta = result.get("ResponseMetadata", {})
     _logger.debug(
@@ -49,4 +50,31 @@ def logged(send: Callable[..., dict], name: str, kwargs: dict) -> dict:
         meta.get("RetryAttempts"),
         meta.get("HTTPHeaders"),
     )
+
+
+def logged(send: Callable[..., dict], name: str, kwargs: dict) -> dict:
+    """``send(name, **kwargs)`` with a record before and after. Parameter
+    names are logged, not values; errors by class and message (which never
+    hold secrets)."""
+    start = _before(name, kwargs)
+    try:
+        result = send(name, **kwargs)
+    except Exception as e:
+        _failed(name, start, e)
+        raise
+    _after(name, start, result)
+    return result
+
+
+async def logged_async(
+    send: Callable[[str, dict], Awaitable[dict]], name: str, kwargs: dict
+) -> dict:
+    """`logged` for an asyncio call: ``await send(name, kwargs)``."""
+    start = _before(name, kwargs)
+    try:
+        result = await send(name, kwargs)
+    except Exception as e:
+        _failed(name, start, e)
+        raise
+    _after(name, start, result)
     return result

@@ -11,7 +11,7 @@ import asyncio
 import weakref
 from typing import Any
 
-from . import _core, _moto
+from . import _core, _log, _moto
 from ._client import OPERATIONS, S3, _no_positional
 from .session import Session
 
@@ -65,6 +65,12 @@ def _bridge_for(loop: asyncio.AbstractEventLoop):
 
 
 async def _call(core: Any, operation: str, kwargs: dict) -> dict:
+    if _log.enabled():
+        return await _log.logged_async(lambda name, kw: _send(core, name, kw), operation, kwargs)
+    return await _send(core, operation, kwargs)
+
+
+async def _send(core: Any, operation: str, kwargs: dict) -> dict:
     if _moto.active():
         # moto answers in-process, on this thread (as for aiobotocore).
         return core.call_with_responder(_moto.respond, operation, **kwargs)
