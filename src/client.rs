@@ -237,8 +237,8 @@ pub struct Client {
     pub(crate) s3express_id: u64,
 }
 
-/// (UseS3ExpressControlEndpoint, DisableS3ExpressSessionAuth, bucket,
-/// redirect region).
+/// (operation name, bucket, redirect region): the operation fixes its static
+/// context parameters and botocore's per-operation customizations.
 type EndpointCache = std::collections::HashMap<
     (&'static str, Option<String>, Option<String>),
     endpoint::ResolvedEndpoint,
@@ -961,9 +961,10 @@ impl Client {
                 // the response.
                 return outcome;
             }
+            // Drives the adaptive limiter, the quota's cost and the backoff.
+            let throttling = retry::is_throttle(&outcome, modeled_errors);
             if let Some(limiter) = &self.rate_limiter {
-                let throttled = retry::is_throttle(&outcome, modeled_errors);
-                crate::fork::critical(|| limiter.after_attempt(throttled, epoch_seconds()));
+                crate::fork::critical(|| limiter.after_attempt(throttling, epoch_seconds()));
             }
             // Legacy mode's handler records the maximum once it has looked
             // at an attempt, so there `max=` appears from the second attempt on.
@@ -1003,7 +1004,6 @@ impl Client {
                 return outcome;
             }
             if mode != RetryMode::Legacy {
-                let throttling = retry::is_throttle(&outcome, modeled_errors);
                 match crate::fork::critical(|| self.retry_quota.acquire(throttling)) {
                     Some(cost) => quota_held = Some(cost),
                     None => {
@@ -1014,7 +1014,7 @@ impl Client {
                     }
                 }
             }
-            tokio::time::sleep(retry::backoff(mode, attempt, &outcome, modeled_errors)).await;
+            tokio::time::sleep(retry::backoff(mode, attempt, throttling, &outcome)).await;
             attempt += 1;
         }
     }

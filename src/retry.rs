@@ -136,12 +136,13 @@ const MAX_BACKOFF: f64 = 20.0;
 /// How far past the computed delay `x-amz-retry-after` may push it.
 const RETRY_AFTER_MAX_ADDITIONAL: f64 = 5.0;
 
-/// The wait before attempt `attempt + 1`, after `outcome`.
+/// The wait before attempt `attempt + 1`, after `outcome` (`throttling`:
+/// what [`is_throttle`] says of it).
 pub fn backoff(
     mode: RetryMode,
     attempt: u32,
+    throttling: bool,
     outcome: &Result<Document, Error>,
-    modeled_errors: &[&str],
 ) -> Duration {
     let jitter = random_unit();
     let exponent = 2f64.powi(attempt as i32 - 1);
@@ -149,7 +150,7 @@ pub fn backoff(
         // `_retry.json`'s `rand * 2 ** (attempts - 1)`, uncapped.
         RetryMode::Legacy => jitter * exponent,
         RetryMode::Standard | RetryMode::Adaptive => {
-            let scale = if is_throttle(outcome, modeled_errors) {
+            let scale = if throttling {
                 THROTTLING_BASE_SCALE
             } else {
                 NON_THROTTLING_BASE_SCALE
@@ -363,10 +364,10 @@ mod tests {
             let cap = |scale: f64| {
                 Duration::from_secs_f64((scale * 2f64.powi(attempt as i32 - 1)).min(20.0))
             };
-            assert!(backoff(RetryMode::Standard, attempt, &other, &[]) <= cap(0.05));
-            assert!(backoff(RetryMode::Adaptive, attempt, &throttled, &[]) <= cap(1.0));
+            assert!(backoff(RetryMode::Standard, attempt, false, &other) <= cap(0.05));
+            assert!(backoff(RetryMode::Adaptive, attempt, true, &throttled) <= cap(1.0));
             assert!(
-                backoff(RetryMode::Legacy, attempt, &other, &[])
+                backoff(RetryMode::Legacy, attempt, false, &other)
                     <= Duration::from_secs(1 << (attempt - 1))
             );
         }
@@ -376,7 +377,7 @@ mod tests {
     fn retry_after_raises_the_delay_up_to_five_seconds_more() {
         let wait = |value: &str| {
             let outcome = service_with(500, "InternalError", &[("x-amz-retry-after", value)]);
-            backoff(RetryMode::Standard, 1, &outcome, &[]).as_secs_f64()
+            backoff(RetryMode::Standard, 1, false, &outcome).as_secs_f64()
         };
         // t_1 <= 0.05 s, so the header decides (within t_1).
         let two = wait("2000");
@@ -390,6 +391,6 @@ mod tests {
         }
         // Legacy mode never reads it.
         let outcome = service_with(500, "InternalError", &[("x-amz-retry-after", "60000")]);
-        assert!(backoff(RetryMode::Legacy, 1, &outcome, &[]) <= Duration::from_secs(1));
+        assert!(backoff(RetryMode::Legacy, 1, false, &outcome) <= Duration::from_secs(1));
     }
 }

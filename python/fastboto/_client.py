@@ -163,10 +163,7 @@ class S3:
             return False
 
     def _delegate_client(self) -> Any:
-        delegation = self.__dict__.get("_delegation")
-        if delegation is None:
-            raise ImportError("this client has no delegate")
-        return delegation.client()
+        return _delegate.delegation_of(self).client()
 
     def __getattr__(self, name: str) -> Any:
         # Any other boto3 S3 client attribute is the delegate boto3 client's
@@ -182,9 +179,10 @@ class S3:
     def close(self) -> None:
         """Closes the client's pooled connections (and its delegate's)."""
         self._core.close()
-        delegation = self.__dict__.get("_delegation")
-        if delegation is not None:
-            delegation.close()
+        try:
+            _delegate.delegation_of(self).close()
+        except ImportError:
+            pass
 
     def __enter__(self) -> S3:
         return self

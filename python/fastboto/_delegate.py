@@ -28,6 +28,15 @@ def missing(owner: str, name: str) -> AttributeError:
     return AttributeError(f"'{owner}' object has no attribute '{name}': {_INSTALL_HINT}")
 
 
+def delegation_of(client: Any) -> "Delegation":
+    """The client's Delegation; ImportError for a client without one (an
+    asyncio client), as for a missing botocore."""
+    delegation = getattr(client, "__dict__", {}).get("_delegation")
+    if delegation is None:
+        raise ImportError("this client has no delegate")
+    return delegation
+
+
 def delegated_name(name: str) -> bool:
     """Names worth asking boto3 for: public ones (dunder lookups by copy,
     pickle and friends must fail fast without importing botocore)."""

@@ -12,10 +12,7 @@ from . import _delegate
 def _delegate_resource(client: Any) -> Any:
     """The boto3 S3 resource made with the client's arguments (ImportError
     without boto3)."""
-    delegation = getattr(client, "__dict__", {}).get("_delegation")
-    if delegation is None:
-        raise ImportError("this client has no delegate")
-    return delegation.resource()
+    return _delegate.delegation_of(client).resource()
 
 
 class ResourceMeta:

@@ -17,7 +17,7 @@ from collections import deque
 from pprint import pformat
 from typing import Any, Deque, Dict, Optional
 
-from . import _core
+from . import _core, _delegate
 from . import exceptions as _exceptions
 from ._client import _routed_call
 
@@ -94,8 +94,13 @@ class Stubber:
         return self._delegated
 
     def _is_native(self, method: str) -> bool:
-        native = method in self.client.meta.method_to_api_mapping
-        return native or "_delegation" not in vars(self.client)
+        if method in self.client.meta.method_to_api_mapping:
+            return True
+        try:
+            _delegate.delegation_of(self.client)
+        except ImportError:
+            return True  # refused as botocore refuses an unknown method
+        return False
 
     def __enter__(self) -> Stubber:
         self.activate()

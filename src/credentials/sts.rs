@@ -290,7 +290,14 @@ impl ServiceClient {
                     other => other,
                 };
             }
-            tokio::time::sleep(retry::backoff(self.retry_mode, attempt, &judged, &[])).await;
+            let throttling = retry::is_throttle(&judged, &[]);
+            tokio::time::sleep(retry::backoff(
+                self.retry_mode,
+                attempt,
+                throttling,
+                &judged,
+            ))
+            .await;
             attempt += 1;
         }
     }
